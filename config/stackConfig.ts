@@ -1,0 +1,375 @@
+/**
+ * The one place that reads stack configuration.
+ *
+ * Every `ai-investment:*` key (and `aws:region`) goes through one zod schema. A bad or missing value stops the program
+ * before any resource is registered, with a single error that names the stack, every bad key and what is expected.
+ * Per-environment defaults follow seed 000's environment table; environment-independent defaults are declared in
+ * Pulumi.yaml (the CLI fills them in, and the test harness does the same).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+export const PROJECT = "ai-investment";
+
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Every Lambda function of the system; reserved concurrency and wiring are keyed by these names. */
+export const FUNCTION_NAMES = [
+    "ingest-social",
+    "ingest-news",
+    "ingest-regulatory",
+    "score",
+    "fuse",
+    "risk-check",
+    "propose",
+    "decision",
+    "evaluate",
+    "dashboard",
+    "stream",
+    "health",
+    "ws-authorizer",
+] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** Seed 000 "Environment Strategy" plus the log-retention and backup numbers of seeds 002/003. */
+export const ENVIRONMENT_DEFAULTS: Record<
+    Environment,
+    {
+        lambdaMemoryMb: number;
+        lambdaTimeoutSeconds: number;
+        logLevel: LogLevel;
+        logRetentionDays: number;
+        tableBillingMode: TableBillingMode;
+        deletionProtection: boolean;
+        backupRetentionDays: number;
+        reservedConcurrencyTotal: number;
+    }
+> = {
+    dev: {
+        lambdaMemoryMb: 128,
+        lambdaTimeoutSeconds: 30,
+        logLevel: "DEBUG",
+        logRetentionDays: 30,
+        tableBillingMode: "on-demand",
+        deletionProtection: false,
+        backupRetentionDays: 7,
+        reservedConcurrencyTotal: 0,
+    },
+    staging: {
+        lambdaMemoryMb: 256,
+        lambdaTimeoutSeconds: 60,
+        logLevel: "INFO",
+        logRetentionDays: 90,
+        tableBillingMode: "provisioned",
+        deletionProtection: false,
+        backupRetentionDays: 14,
+        reservedConcurrencyTotal: 0,
+    },
+    prod: {
+        lambdaMemoryMb: 512,
+        lambdaTimeoutSeconds: 120,
+        logLevel: "WARN",
+        logRetentionDays: 365,
+        tableBillingMode: "on-demand",
+        deletionProtection: true,
+        backupRetentionDays: 35,
+        reservedConcurrencyTotal: 100,
+    },
+};
+
+export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const TABLE_BILLING_MODES = ["on-demand", "provisioned"] as const;
+export type TableBillingMode = (typeof TABLE_BILLING_MODES)[number];
+
+/** CloudWatch Logs accepts only these retention values. */
+const LOG_RETENTION_VALUES = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+// ---- raw-value coercion: the engine hands every config value to the program as a string -------------------------
+
+const fromJson = (raw: unknown): unknown => {
+    if (typeof raw !== "string") return raw;
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return raw; // left as a string so the schema reports "expected array/number/boolean"
+    }
+};
+const integer = (min: number, max: number) => z.preprocess(fromJson, z.number().int().min(min).max(max));
+const boolean = () => z.preprocess(fromJson, z.boolean());
+const list = <T extends z.ZodType>(item: T) => z.preprocess(fromJson, z.array(item));
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as eu-central-1");
+const email = z.email("an e-mail address");
+const httpsOrigin = z
+    .string()
+    .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, "an https origin without path, e.g. https://app.example.com");
+const feedUrl = z.url({ protocol: /^https$/, error: "an https URL" });
+const scheduleExpression = z
+    .string()
+    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, "an EventBridge Scheduler rate(...) or cron(...) expression");
+const tagValue = z.string().regex(/^[\w .:/=+@-]{1,256}$/, "a tag value (1-256 letters, digits, spaces or _ . : / = + - @)");
+/** `function=count`, e.g. `score=20`: project config has no map type, so pairs are written as strings. */
+const concurrencyPair = z
+    .string()
+    .regex(new RegExp(`^(${FUNCTION_NAMES.join("|")})=\\d+$`), `"<function>=<count>" with a function of: ${FUNCTION_NAMES.join(", ")}`);
+
+/** The raw schema: one entry per config key, exactly as it appears in the stack file (without the namespace). */
+const rawSchema = z.strictObject({
+    environment: z.enum(ENVIRONMENTS),
+    owner: tagValue,
+    costCenter: tagValue,
+    alertEmails: list(email).pipe(z.array(z.string()).min(1, "at least one alert e-mail address")),
+    corsOrigins: list(httpsOrigin),
+    monthlyBudgetUsd: integer(1, 1_000_000),
+
+    lambdaMemoryMb: integer(128, 10240).optional(),
+    lambdaTimeoutSeconds: integer(1, 900).optional(),
+    logLevel: z.enum(LOG_LEVELS).optional(),
+    logRetentionDays: integer(1, 3653)
+        .refine((days) => LOG_RETENTION_VALUES.includes(days), `one of CloudWatch's retention values: ${LOG_RETENTION_VALUES.join(", ")}`)
+        .optional(),
+    reservedConcurrency: list(concurrencyPair).optional(),
+    reservedConcurrencyTotal: integer(0, 1000).optional(),
+
+    tableBillingMode: z.enum(TABLE_BILLING_MODES).optional(),
+    tableReadCapacity: integer(1, 40000),
+    tableWriteCapacity: integer(1, 40000),
+    tableMaxCapacity: integer(1, 40000),
+    pointInTimeRecovery: boolean(),
+    deletionProtection: boolean().optional(),
+    backupRetentionDays: integer(1, 36500).optional(),
+
+    replicationRegion: awsRegion.optional(),
+    enableWaf: boolean(),
+    enableVpc: boolean(),
+    enableTimestream: boolean(),
+    enableReplication: boolean(),
+    vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "an IPv4 CIDR between /16 and /24"),
+
+    apiThrottleRateLimit: integer(1, 10000),
+    apiThrottleBurstLimit: integer(1, 5000),
+    apiQuotaPerDay: integer(1, 10_000_000),
+    wafRateLimitPer5Min: integer(100, 2_000_000_000),
+
+    socialSources: list(z.string().regex(/^(r\/[A-Za-z0-9_]{2,21}|https:\/\/\S+)$/, "a subreddit as r/<name> or an https URL")),
+    newsFeeds: list(feedUrl),
+    regulatoryFeeds: list(feedUrl),
+
+    socialIngestSchedule: scheduleExpression,
+    newsIngestSchedule: scheduleExpression,
+    regulatoryIngestSchedule: scheduleExpression,
+    evaluationSchedule: scheduleExpression,
+    learningSchedule: scheduleExpression,
+    scheduleTimezone: z.string().regex(/^[A-Za-z]+\/[A-Za-z_]+$/, "an IANA time zone such as Europe/Zurich"),
+});
+
+export type RawStackConfig = z.infer<typeof rawSchema>;
+
+/** Configuration after defaults and cross-key rules: what the composition reads. */
+export interface StackConfig {
+    project: string;
+    stack: string;
+    region: string;
+    environment: Environment;
+    tags: { project: string; environment: Environment; owner: string; "cost-center": string };
+    alertEmails: string[];
+    corsOrigins: string[];
+    monthlyBudgetUsd: number;
+    lambda: {
+        memoryMb: number;
+        timeoutSeconds: number;
+        logLevel: LogLevel;
+        reservedConcurrency: Partial<Record<FunctionName, number>>;
+    };
+    logRetentionDays: number;
+    tables: {
+        billingMode: TableBillingMode;
+        readCapacity: number;
+        writeCapacity: number;
+        maxCapacity: number;
+        pointInTimeRecovery: boolean;
+        deletionProtection: boolean;
+    };
+    backupRetentionDays: number;
+    features: { waf: boolean; vpc: boolean; timestream: boolean; replication: boolean };
+    replicationRegion?: string;
+    vpcCidr: string;
+    api: { throttleRateLimit: number; throttleBurstLimit: number; quotaPerDay: number; wafRateLimitPer5Min: number };
+    sources: { social: string[]; news: string[]; regulatory: string[] };
+    schedules: {
+        timezone: string;
+        socialIngest: string;
+        newsIngest: string;
+        regulatoryIngest: string;
+        evaluation: string;
+        learning: string;
+    };
+}
+
+export class StackConfigError extends Error {
+    constructor(
+        readonly stackName: string,
+        readonly problems: string[],
+    ) {
+        super(
+            `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+                problems.map((p) => `  - ${p}`).join("\n") +
+                `\nFix the values in Pulumi.${stackName}.yaml (pulumi config set <key> <value>); see the README's config reference.`,
+        );
+        this.name = "StackConfigError";
+    }
+}
+
+const namespaced = (key: string) => `${PROJECT}:${key}`;
+
+/**
+ * Parses the flat engine config map (`{"ai-investment:logLevel": "INFO", "aws:region": "eu-central-1"}`).
+ * Pure: the program passes `pulumi.runtime.allConfig()`, tests pass literal maps.
+ */
+export function parseStackConfig(stack: string, project: string, allConfig: Record<string, string>): StackConfig {
+    const problems: string[] = [];
+
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(allConfig)) {
+        if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = value;
+    }
+    const region = allConfig["aws:region"];
+    const regionResult = awsRegion.safeParse(region);
+    if (!regionResult.success) {
+        problems.push(`aws:region: expected an AWS region such as eu-central-1, got ${describe(region)}`);
+    }
+
+    const parsed = rawSchema.safeParse(raw);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) problems.push(describeIssue(issue, raw));
+    }
+    if (problems.length > 0 || !parsed.success) throw new StackConfigError(stack, problems);
+
+    const c = parsed.data;
+    const env = c.environment;
+    const defaults = ENVIRONMENT_DEFAULTS[env];
+
+    const reservedConcurrency: Partial<Record<FunctionName, number>> = {};
+    for (const pair of c.reservedConcurrency ?? []) {
+        const [fn, count] = pair.split("=") as [FunctionName, string];
+        if (fn in reservedConcurrency) problems.push(`${namespaced("reservedConcurrency")}: "${fn}" is listed twice`);
+        reservedConcurrency[fn] = Number(count);
+    }
+    const reservedTotal = c.reservedConcurrencyTotal ?? defaults.reservedConcurrencyTotal;
+    const reservedSum = Object.values(reservedConcurrency).reduce((a, b) => a + (b ?? 0), 0);
+    if (reservedSum > reservedTotal) {
+        problems.push(
+            `${namespaced("reservedConcurrency")}: the per-function values add up to ${reservedSum}, more than ` +
+                `${namespaced("reservedConcurrencyTotal")} = ${reservedTotal}`,
+        );
+    }
+    if (env === "prod" && reservedSum === 0) {
+        problems.push(`${namespaced("reservedConcurrency")}: prod must reserve concurrency per function (seed 000: 100 in total)`);
+    }
+    if (env === "prod" && !c.pointInTimeRecovery) {
+        problems.push(`${namespaced("pointInTimeRecovery")}: must be true in prod (RPO < 15 min)`);
+    }
+    if (env === "prod" && c.deletionProtection === false) {
+        problems.push(`${namespaced("deletionProtection")}: must be true in prod`);
+    }
+    if (c.enableTimestream) {
+        problems.push(
+            `${namespaced("enableTimestream")}: must be false — Amazon Timestream for LiveAnalytics is closed to new customers ` +
+                `since 2025-06-20; time series live in DynamoDB and S3 (see README "Decisions")`,
+        );
+    }
+    if (c.enableReplication && !c.replicationRegion) {
+        problems.push(`${namespaced("replicationRegion")}: required when enableReplication is true (e.g. eu-west-1)`);
+    }
+    if (c.replicationRegion && c.replicationRegion === region) {
+        problems.push(`${namespaced("replicationRegion")}: must differ from aws:region (${region})`);
+    }
+    if (c.tableMaxCapacity < Math.max(c.tableReadCapacity, c.tableWriteCapacity)) {
+        problems.push(`${namespaced("tableMaxCapacity")}: must be at least tableReadCapacity and tableWriteCapacity`);
+    }
+    if (c.apiThrottleBurstLimit < 1 || c.apiThrottleRateLimit < 1) {
+        problems.push(`${namespaced("apiThrottleRateLimit")}: must be positive`);
+    }
+    if (problems.length > 0) throw new StackConfigError(stack, problems);
+
+    return {
+        project,
+        stack,
+        region: region!,
+        environment: env,
+        tags: { project, environment: env, owner: c.owner, "cost-center": c.costCenter },
+        alertEmails: c.alertEmails,
+        corsOrigins: c.corsOrigins,
+        monthlyBudgetUsd: c.monthlyBudgetUsd,
+        lambda: {
+            memoryMb: c.lambdaMemoryMb ?? defaults.lambdaMemoryMb,
+            timeoutSeconds: c.lambdaTimeoutSeconds ?? defaults.lambdaTimeoutSeconds,
+            logLevel: c.logLevel ?? defaults.logLevel,
+            reservedConcurrency,
+        },
+        logRetentionDays: c.logRetentionDays ?? defaults.logRetentionDays,
+        tables: {
+            billingMode: c.tableBillingMode ?? defaults.tableBillingMode,
+            readCapacity: c.tableReadCapacity,
+            writeCapacity: c.tableWriteCapacity,
+            maxCapacity: c.tableMaxCapacity,
+            pointInTimeRecovery: c.pointInTimeRecovery,
+            deletionProtection: c.deletionProtection ?? defaults.deletionProtection,
+        },
+        backupRetentionDays: c.backupRetentionDays ?? defaults.backupRetentionDays,
+        features: { waf: c.enableWaf, vpc: c.enableVpc, timestream: c.enableTimestream, replication: c.enableReplication },
+        replicationRegion: c.enableReplication ? c.replicationRegion : undefined,
+        vpcCidr: c.vpcCidr,
+        api: {
+            throttleRateLimit: c.apiThrottleRateLimit,
+            throttleBurstLimit: c.apiThrottleBurstLimit,
+            quotaPerDay: c.apiQuotaPerDay,
+            wafRateLimitPer5Min: c.wafRateLimitPer5Min,
+        },
+        sources: { social: c.socialSources, news: c.newsFeeds, regulatory: c.regulatoryFeeds },
+        schedules: {
+            timezone: c.scheduleTimezone,
+            socialIngest: c.socialIngestSchedule,
+            newsIngest: c.newsIngestSchedule,
+            regulatoryIngest: c.regulatoryIngestSchedule,
+            evaluation: c.evaluationSchedule,
+            learning: c.learningSchedule,
+        },
+    };
+}
+
+function describe(value: unknown): string {
+    return value === undefined ? "nothing (the key is missing)" : JSON.stringify(value);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, string>): string {
+    const [top, ...rest] = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((k) => `${namespaced(k)}: unknown key (typo?)`).join("; ");
+    }
+    const key = namespaced(top ?? "?") + rest.map((p) => `[${p}]`).join("");
+    const got = top === undefined ? undefined : raw[top];
+    return `${key}: expected ${expectation(issue)}, got ${describe(got)}`;
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "array" ? "a list (YAML sequence)" : `a ${issue.expected}`;
+        case "invalid_value":
+            return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "too_small":
+            return issue.origin === "array" ? `at least ${issue.minimum} entries` : `at least ${issue.minimum}`;
+        case "too_big":
+            return issue.origin === "array" ? `at most ${issue.maximum} entries` : `at most ${issue.maximum}`;
+        default:
+            return issue.message;
+    }
+}
+
+/** Reads and validates the running stack's configuration; throws StackConfigError before any resource exists. */
+export function loadStackConfig(): StackConfig {
+    return parseStackConfig(pulumi.getStack(), pulumi.getProject(), pulumi.runtime.allConfig());
+}

@@ -1,0 +1,211 @@
+/**
+ * Runs a Pulumi program on the SDK's mock runtime and records the resource graph it registers.
+ *
+ * This is the offline stand-in for the engine: it reads Pulumi.yaml and Pulumi.<stack>.yaml the way the CLI does
+ * (project defaults, structured values as JSON), registers realistic fake outputs (offline/fakeAws.ts) and keeps, for
+ * every resource, its type, name, URN, parent, provider, inputs, outputs and dependencies — the same facts the engine
+ * hands to policy packs. Tests, the offline preview and the policy runner all read this one recording.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { fakeCall, fakeResource } from "./fakeAws";
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** false for ComponentResources */
+    custom: boolean;
+    id?: string;
+    parent?: string;
+    /** provider reference `<provider urn>::<provider id>`, when one was passed */
+    provider?: string;
+    inputs: Record<string, any>;
+    outputs: Record<string, any>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    protect: boolean;
+}
+
+export interface ProgramRun {
+    project: string;
+    stack: string;
+    preview: boolean;
+    config: Record<string, string>;
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+    durationMs: number;
+}
+
+export interface RunProgramOptions {
+    /** Directory holding Pulumi.yaml (default: this project). */
+    programDir?: string;
+    stack: string;
+    /** Config map to use instead of Pulumi.<stack>.yaml, e.g. `{"ai-investment:logLevel": "LOUD"}`. */
+    config?: Record<string, string>;
+    /** Keys merged over the stack file's config. */
+    configOverrides?: Record<string, string | undefined>;
+    /** Preview mode: new resources have unknown ids and computed outputs, as in `pulumi preview`. */
+    preview?: boolean;
+}
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+interface ProjectFile {
+    name: string;
+    main?: string;
+    config?: Record<string, { default?: unknown } | unknown>;
+}
+
+export function readProjectFile(programDir: string): ProjectFile {
+    return yaml.load(fs.readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+}
+
+/** The flat config map the CLI hands a program: stack values plus Pulumi.yaml defaults, objects as JSON strings. */
+export function readStackConfig(programDir: string, stack: string): Record<string, string> {
+    const project = readProjectFile(programDir);
+    const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${stackFile}`);
+    const stackConfig = ((yaml.load(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> })?.config ?? {}) as Record<
+        string,
+        unknown
+    >;
+    const flat: Record<string, string> = {};
+    const put = (key: string, value: unknown) => {
+        const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
+        flat[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+    };
+    for (const [key, decl] of Object.entries(project.config ?? {})) {
+        if (decl && typeof decl === "object" && "default" in decl) put(key, (decl as { default: unknown }).default);
+    }
+    for (const [key, value] of Object.entries(stackConfig)) put(key, value);
+    return flat;
+}
+
+/** Registrations of a run; a run is process-global, like the engine's. */
+let recording: RecordedResource[] = [];
+
+export async function runProgram(options: RunProgramOptions): Promise<ProgramRun> {
+    const programDir = path.resolve(options.programDir ?? PROJECT_ROOT);
+    const project = readProjectFile(programDir);
+    const config = options.config ?? readStackConfig(programDir, options.stack);
+    for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
+        if (value === undefined) delete config[key];
+        else config[key] = value;
+    }
+    const preview = options.preview ?? false;
+    await startMockEngine(project.name, options.stack, config, preview);
+
+    const entry = path.join(programDir, project.main ?? "index.ts");
+    clearProgramModules(programDir);
+    const started = performance.now();
+    const programExports = require(entry) as Record<string, unknown>;
+    // In preview, outputs built from unknown values never resolve: report only the keys, as `pulumi preview` does.
+    const outputs = preview
+        ? Object.fromEntries(Object.keys(programExports).filter((k) => k !== "__esModule").map((k) => [k, "(known after apply)"]))
+        : await resolveExports(programExports);
+    await waitForRegistrations();
+    const durationMs = performance.now() - started;
+
+    return { project: project.name, stack: options.stack, preview, config, resources: recording, outputs, durationMs };
+}
+
+export interface RunInlineOptions {
+    stack?: string;
+    config?: Record<string, string>;
+    preview?: boolean;
+}
+
+/** Runs a few resource declarations (e.g. one component under test) on the mock engine and records them. */
+export async function runInline<T>(declare: () => T, options: RunInlineOptions = {}): Promise<{ result: T; resources: RecordedResource[] }> {
+    const stack = options.stack ?? "test";
+    await startMockEngine("ai-investment", stack, { "aws:region": "eu-central-1", ...options.config }, options.preview ?? false);
+    const result = declare();
+    await waitForRegistrations();
+    return { result, resources: recording };
+}
+
+async function startMockEngine(project: string, stack: string, config: Record<string, string>, preview: boolean): Promise<void> {
+    const defaultRegion = config["aws:region"] ?? "eu-central-1";
+    const providerRegions = new Map<string, string>();
+    recording = [];
+    pulumi.runtime.setAllConfig(config);
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs) {
+                const region = (args.provider && providerRegions.get(args.provider)) ?? defaultRegion;
+                if (preview && args.type !== "pulumi:providers:aws") return { id: undefined, state: args.inputs };
+                return fakeResource({ type: args.type, name: args.name, inputs: args.inputs, region });
+            },
+            call(args: pulumi.runtime.MockCallArgs) {
+                const region = (args.provider && providerRegions.get(args.provider)) ?? defaultRegion;
+                return fakeCall(args.token, args.inputs, region);
+            },
+        },
+        project,
+        stack,
+        preview,
+    );
+    instrumentMonitor(providerRegions, defaultRegion);
+}
+
+async function waitForRegistrations(): Promise<void> {
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/** Wraps the mock monitor so every registration is recorded with what MockResourceArgs leaves out. */
+function instrumentMonitor(providerRegions: Map<string, string>, defaultRegion: string): void {
+    const monitor = (pulumi.runtime as any).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: unknown, resp?: any) => void) => {
+        const inputs = pulumi.runtime.deserializeProperties(req.getObject());
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+            propertyDependencies[key] = deps.getUrnsList();
+        });
+        register(req, (err: unknown, resp?: any) => {
+            if (!err && resp) {
+                const urn: string = resp.getUrn();
+                const id: string = resp.getId();
+                if (req.getType().startsWith("pulumi:providers:")) {
+                    providerRegions.set(`${urn}::${id}`, inputs.region ?? defaultRegion);
+                }
+                recording.push({
+                    urn,
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: req.getCustom(),
+                    id: id || undefined,
+                    parent: req.getParent() || undefined,
+                    provider: req.getProvider() || undefined,
+                    inputs,
+                    outputs: pulumi.runtime.deserializeProperties(resp.getObject()),
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies,
+                    protect: req.getProtect() ?? false,
+                });
+            }
+            callback(err, resp);
+        });
+    };
+}
+
+function clearProgramModules(programDir: string): void {
+    for (const file of Object.keys(require.cache)) {
+        if (file.startsWith(programDir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`) && !file.includes(`${path.sep}offline${path.sep}`)) {
+            delete require.cache[file];
+        }
+    }
+}
+
+async function resolveExports(programExports: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const resolved: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(programExports)) {
+        if (key === "__esModule") continue;
+        resolved[key] = await new Promise((resolve) => pulumi.output(value as any).apply(resolve));
+    }
+    return resolved;
+}
