@@ -66,8 +66,11 @@ export class IngestFunction extends pulumi.ComponentResource {
     /** sha256 of the deployed bundle. */
     readonly codeSha256: string;
 
+    private readonly name: string;
+
     constructor(name: string, args: IngestFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-investment:compute:IngestFunction", name, {}, opts);
+        this.name = name;
         const parent = { parent: this };
         const region = aws.getRegionOutput({}, parent).region;
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
@@ -150,6 +153,20 @@ export class IngestFunction extends pulumi.ComponentResource {
         if (args.schedules?.length) this.schedule(name, args, account);
 
         this.registerOutputs({ arn: this.arn, functionName: this.functionName, roleArn: this.role.arn, logGroup: this.logGroup.name });
+    }
+
+    /**
+     * Grants that can only exist after the function does — e.g. managing connections of the WebSocket API that
+     * invokes this function. A separate policy on the same role avoids a dependency cycle.
+     */
+    addGrants(label: string, grants: Grant[]): void {
+        const policy = new aws.iam.Policy(
+            `${this.name}-${label}-policy`,
+            { description: `${this.name}: ${label}`, policy: policyDocument(grants) },
+            { parent: this },
+        );
+        new aws.iam.RolePolicyAttachment(`${this.name}-${label}-policy-attachment`, { role: this.role.name, policyArn: policy.arn }, { parent: this });
+        this.grants.push(...grants);
     }
 
     /** The caller's grants plus what every function needs for itself: its log group, X-Ray, the key and its DLQ. */

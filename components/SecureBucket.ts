@@ -7,13 +7,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../lib/grants";
 
+export type BucketPolicyStatement = Omit<PolicyStatement, "Sid"> & { Sid: string; Principal: unknown };
+
 export interface SecureBucketArgs {
     /**
-     * Default encryption. `"kms"` (default) uses `kmsKeyArn` with S3 bucket keys. `"s3-managed"` (SSE-S3) exists only
-     * for the access-log bucket: S3 server access log delivery cannot write into SSE-KMS buckets.
+     * This bucket is the server-access-log target: it uses SSE-S3, because S3 log delivery cannot write into SSE-KMS
+     * buckets, and its policy lets the S3 logging service write into it on behalf of this account only.
      */
-    encryption?: "kms" | "s3-managed";
-    /** Customer-managed key for SSE-KMS; required with `encryption: "kms"`. */
+    receivesAccessLogs?: boolean;
+    /** Customer-managed key for SSE-KMS (with S3 bucket keys); required unless `receivesAccessLogs`. */
     kmsKeyArn?: pulumi.Input<string>;
     /** Bucket (name) receiving this bucket's server access logs. Omit only for the access-log bucket itself. */
     accessLogBucket?: pulumi.Input<string>;
@@ -24,8 +26,8 @@ export interface SecureBucketArgs {
     lifecycleRules?: pulumi.Input<aws.types.input.s3.BucketLifecycleConfigurationRule>[];
     /** Days a noncurrent object version is kept by the default lifecycle. Default 90. */
     noncurrentVersionExpirationDays?: number;
-    /** Statements added to the bucket policy after the TLS deny (e.g. log delivery, CloudTrail). */
-    policyStatements?: pulumi.Input<PolicyStatement & { Principal?: unknown }>[];
+    /** Statements added to the bucket policy after the TLS deny (e.g. for CloudTrail), given the bucket's ARN. */
+    policyStatements?: (bucketArn: pulumi.Output<string>) => pulumi.Input<BucketPolicyStatement>[];
     /** Replicate every object to a bucket in another region, re-encrypted with a key of that region. */
     replication?: {
         destinationBucketArn: pulumi.Input<string>;
@@ -44,9 +46,9 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-investment:data:SecureBucket", name, {}, opts);
-        const encryption = args.encryption ?? "kms";
+        const encryption = args.receivesAccessLogs ? "s3-managed" : "kms";
         if (encryption === "kms" && !args.kmsKeyArn) {
-            throw new Error(`SecureBucket ${name}: kmsKeyArn is required for SSE-KMS (or set encryption: "s3-managed" for a log bucket)`);
+            throw new Error(`SecureBucket ${name}: kmsKeyArn is required for SSE-KMS (only the access-log bucket may go without)`);
         }
         const parent = { parent: this };
 
@@ -111,7 +113,21 @@ export class SecureBucket extends pulumi.ComponentResource {
             );
         }
 
-        const policy = pulumi.all([this.bucket.arn, pulumi.all(args.policyStatements ?? [])]).apply(([arn, extra]) =>
+        const extraStatements: pulumi.Input<BucketPolicyStatement>[] = args.policyStatements?.(this.bucket.arn) ?? [];
+        if (args.receivesAccessLogs) {
+            const account = aws.getCallerIdentityOutput({}, parent).accountId;
+            extraStatements.push(
+                pulumi.all([this.bucket.arn, account]).apply(([arn, accountId]) => ({
+                    Sid: "AllowServerAccessLogDelivery",
+                    Effect: "Allow" as const,
+                    Principal: { Service: "logging.s3.amazonaws.com" },
+                    Action: ["s3:PutObject"],
+                    Resource: `${arn}/*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                })),
+            );
+        }
+        const policy = pulumi.all([this.bucket.arn, pulumi.all(extraStatements)]).apply(([arn, extra]) =>
             JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [

@@ -166,6 +166,8 @@ const rawSchema = z.strictObject({
 });
 
 export type RawStackConfig = z.infer<typeof rawSchema>;
+/** Every `ai-investment:*` key the program reads (Pulumi.yaml must declare exactly these). */
+export const CONFIG_KEYS = Object.keys(rawSchema.shape).map((key) => `${PROJECT}:${key}`);
 
 /** Configuration after defaults and cross-key rules: what the composition reads. */
 export interface StackConfig {

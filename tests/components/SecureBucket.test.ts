@@ -9,7 +9,7 @@ describe("SecureBucket", () => {
     let graph: ResourceGraph;
     before(async () => {
         const { resources } = await runInline(() => {
-            const logs = new SecureBucket("access-logs", { encryption: "s3-managed" });
+            const logs = new SecureBucket("access-logs", { receivesAccessLogs: true });
             new SecureBucket("raw-data", { kmsKeyArn: KEY_ARN, accessLogBucket: logs.name });
         });
         graph = new ResourceGraph(resources);
@@ -54,6 +54,9 @@ describe("SecureBucket", () => {
         const logSse = graph.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "access-logs-encryption");
         expect(logSse.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm).to.equal("AES256");
         expect(graph.ofType("aws:s3/bucketLogging:BucketLogging").map((r) => r.name)).to.deep.equal(["raw-data-access-logging"]);
+        const delivery = JSON.parse(graph.one("aws:s3/bucketPolicy:BucketPolicy", "access-logs-policy").inputs.policy).Statement[1];
+        expect(delivery.Principal).to.deep.equal({ Service: "logging.s3.amazonaws.com" });
+        expect(delivery.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
     });
 
     it("parents every child to the component", () => {
