@@ -122,7 +122,6 @@ export class IngestFunction extends pulumi.ComponentResource {
                         ...args.environment,
                         LOG_LEVEL: args.logLevel,
                         POWERTOOLS_SERVICE_NAME: name,
-                        ENVIRONMENT: pulumi.getStack(),
                         NODE_OPTIONS: "--enable-source-maps",
                     },
                 },

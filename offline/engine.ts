@@ -88,6 +88,11 @@ export function readStackConfig(programDir: string, stack: string): Record<strin
 /** Registrations of a run; a run is process-global, like the engine's. */
 let recording: RecordedResource[] = [];
 
+/** What the current (or last, possibly failed) run has registered so far. */
+export function recordedResources(): RecordedResource[] {
+    return [...recording];
+}
+
 export async function runProgram(options: RunProgramOptions): Promise<ProgramRun> {
     const programDir = path.resolve(options.programDir ?? PROJECT_ROOT);
     const project = readProjectFile(programDir);
@@ -136,12 +141,12 @@ async function startMockEngine(project: string, stack: string, config: Record<st
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                const region = (args.provider && providerRegions.get(args.provider)) ?? defaultRegion;
+                const region = (args.provider ? providerRegions.get(args.provider) : undefined) ?? defaultRegion;
                 if (preview && args.type !== "pulumi:providers:aws") return { id: undefined, state: args.inputs };
                 return fakeResource({ type: args.type, name: args.name, inputs: args.inputs, region });
             },
             call(args: pulumi.runtime.MockCallArgs) {
-                const region = (args.provider && providerRegions.get(args.provider)) ?? defaultRegion;
+                const region = (args.provider ? providerRegions.get(args.provider) : undefined) ?? defaultRegion;
                 return fakeCall(args.token, args.inputs, region);
             },
         },

@@ -200,6 +200,15 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
             const id = `vpce-${hex(seed, 17)}`;
             return withArn(id, `arn:aws:ec2:${region}:${acct}:vpc-endpoint/${id}`, { prefixListId: `pl-${hex(seed, 8)}` });
         }
+        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
+            // Adopts the group AWS created with the VPC: one per VPC, always named "default".
+            const id = `sg-${hex(`${inputs.vpcId}/default`, 17)}`;
+            return withArn(id, `arn:aws:ec2:${region}:${acct}:security-group/${id}`, { name: "default", ownerId: acct });
+        }
+        case "aws:backup/selection:Selection":
+            return { id: uuid(seed), state: s };
+        case "aws:backup/vaultLockConfiguration:VaultLockConfiguration":
+            return { id: inputs.backupVaultName, state: { ...s, backupVaultArn: `arn:aws:backup:${region}:${acct}:backup-vault:${inputs.backupVaultName}` } };
         case "awsx:ec2:Vpc": {
             // A remote component: under mocks it is one opaque resource, so it reports the outputs the awsx plugin would.
             const vpcId = `vpc-${hex(seed, 17)}`;

@@ -1,0 +1,144 @@
+/**
+ * Data: the S3 buckets of seeds 001/002 with their access-log bucket, replicas of the data we cannot re-fetch
+ * (prod), and the DynamoDB tables with the indexes the pipeline queries.
+ */
+import type * as aws from "@pulumi/aws";
+import type { StackConfig } from "../config/stackConfig";
+import { SecureBucket } from "../components/SecureBucket";
+import { type Capacity, SignalTable, type SignalTableArgs } from "../components/SignalTable";
+import type { Security } from "./security";
+
+/** Raw objects are keyed `<source>/yyyy/mm/dd/HH/<id>.json` (seed 002), so grants can be scoped per source. */
+export const BUCKETS = ["raw-data", "curated-data", "features", "backtests", "eval"] as const;
+export type BucketName = (typeof BUCKETS)[number];
+/** Raw, curated and eval data come from sources that may not serve it again: these replicate in prod. */
+const REPLICATED: BucketName[] = ["raw-data", "curated-data", "eval"];
+
+export const TABLES = ["signals", "proposals", "outcomes", "agents-config", "tracked-entities", "connections"] as const;
+export type TableName = (typeof TABLES)[number];
+
+type TableDesign = Omit<SignalTableArgs, "capacity" | "kmsKeyArn" | "deletionProtection" | "pointInTimeRecovery">;
+
+/** Key schemas of seed 002; each GSI names the query that needs it. */
+export const TABLE_DESIGNS: Record<TableName, TableDesign> = {
+    signals: {
+        // pk `asset#yyyymmdd` spreads writes per asset and day; sk `ts#agent#sourceId` orders a day's signals.
+        // One table with TTL replaces seed 002's monthly `signals_yyyymm` tables: same retention, no table rotation.
+        partitionKey: { name: "pk", type: "S" },
+        sortKey: { name: "sk", type: "S" },
+        globalSecondaryIndexes: [
+            // Dedup at ingestion: "have we stored this source item already?" — keys only, it is an existence check.
+            { name: "bySourceId", partitionKey: { name: "sourceId", type: "S" }, projection: "KEYS_ONLY" },
+            // Learning loop: an agent's signals over time, to attribute outcomes to agents.
+            { name: "byAgent", partitionKey: { name: "agent", type: "S" }, sortKey: { name: "ts", type: "S" } },
+        ],
+        ttlAttribute: "expiresAt",
+    },
+    proposals: {
+        partitionKey: { name: "proposalId", type: "S" },
+        sortKey: { name: "createdAt", type: "S" },
+        globalSecondaryIndexes: [
+            // Four-eyes queue and dashboard: "pending proposals, newest first", "decided today".
+            { name: "byStatus", partitionKey: { name: "status", type: "S" }, sortKey: { name: "createdAt", type: "S" } },
+            // Risk check: open exposure per asset.
+            { name: "byAsset", partitionKey: { name: "asset", type: "S" }, sortKey: { name: "createdAt", type: "S" } },
+        ],
+    },
+    outcomes: {
+        partitionKey: { name: "outcomeId", type: "S" },
+        sortKey: { name: "evaluatedAt", type: "S" },
+        globalSecondaryIndexes: [
+            // "How did proposal X turn out?" for the decision history.
+            { name: "byProposal", partitionKey: { name: "proposalId", type: "S" }, sortKey: { name: "evaluatedAt", type: "S" } },
+        ],
+    },
+    "agents-config": {
+        partitionKey: { name: "agentId", type: "S" },
+        sortKey: { name: "version", type: "S" },
+        globalSecondaryIndexes: [
+            // Scoring and fusion load the active configuration of every agent at cold start.
+            { name: "byStatus", partitionKey: { name: "status", type: "S" }, sortKey: { name: "agentId", type: "S" } },
+        ],
+    },
+    "tracked-entities": {
+        partitionKey: { name: "entityType", type: "S" },
+        sortKey: { name: "entityId", type: "S" },
+        globalSecondaryIndexes: [
+            // Ingestion maps a ticker or cashtag found in text to the tracked entity.
+            { name: "bySymbol", partitionKey: { name: "symbol", type: "S" }, projection: "KEYS_ONLY" },
+        ],
+    },
+    connections: {
+        // WebSocket connections of the live dashboard; stale ones expire by TTL.
+        partitionKey: { name: "connectionId", type: "S" },
+        globalSecondaryIndexes: [
+            // Push to every connection of one user (e.g. "your proposal needs a second approver").
+            { name: "bySubject", partitionKey: { name: "sub", type: "S" }, projection: "KEYS_ONLY" },
+        ],
+        ttlAttribute: "ttl",
+    },
+};
+
+export interface Data {
+    accessLogs: SecureBucket;
+    buckets: Record<BucketName, SecureBucket>;
+    replicas: Partial<Record<BucketName, SecureBucket>>;
+    tables: Record<TableName, SignalTable>;
+}
+
+export function buildData(config: StackConfig, security: Security, providers: { primary: aws.Provider; replica?: aws.Provider }): Data {
+    const opts = { provider: providers.primary };
+    const forceDestroy = config.environment === "dev";
+    const accessLogs = new SecureBucket("access-logs", { receivesAccessLogs: true, forceDestroy }, opts);
+
+    const replicas: Partial<Record<BucketName, SecureBucket>> = {};
+    if (providers.replica && security.replicaKey && config.replicationRegion) {
+        const replicaOpts = { provider: providers.replica };
+        const replicaLogs = new SecureBucket("replica-access-logs", { receivesAccessLogs: true }, replicaOpts);
+        for (const name of REPLICATED) {
+            replicas[name] = new SecureBucket(`${name}-replica`, { kmsKeyArn: security.replicaKey.arn, accessLogBucket: replicaLogs.name }, replicaOpts);
+        }
+    }
+
+    const buckets = Object.fromEntries(
+        BUCKETS.map((name) => {
+            const replica = replicas[name];
+            return [
+                name,
+                new SecureBucket(
+                    name,
+                    {
+                        kmsKeyArn: security.key.arn,
+                        accessLogBucket: accessLogs.name,
+                        forceDestroy,
+                        replication: replica && security.replicaKey ? { destinationBucketArn: replica.arn, destinationKmsKeyArn: security.replicaKey.arn, destinationRegion: config.replicationRegion! } : undefined,
+                    },
+                    opts,
+                ),
+            ];
+        }),
+    ) as Record<BucketName, SecureBucket>;
+
+    const capacity: Capacity =
+        config.tables.billingMode === "provisioned"
+            ? { mode: "provisioned", readCapacity: config.tables.readCapacity, writeCapacity: config.tables.writeCapacity, maxCapacity: config.tables.maxCapacity }
+            : { mode: "on-demand" };
+    const tables = Object.fromEntries(
+        TABLES.map((name) => [
+            name,
+            new SignalTable(
+                name,
+                {
+                    ...TABLE_DESIGNS[name],
+                    capacity,
+                    kmsKeyArn: security.key.arn,
+                    pointInTimeRecovery: config.tables.pointInTimeRecovery,
+                    deletionProtection: config.tables.deletionProtection,
+                },
+                opts,
+            ),
+        ]),
+    ) as Record<TableName, SignalTable>;
+
+    return { accessLogs, buckets, replicas, tables };
+}

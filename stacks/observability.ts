@@ -1,0 +1,61 @@
+/** Observability: alarms to the on-call topic, the four dashboards, the budget, backups and the audit trail. */
+import type * as aws from "@pulumi/aws";
+import type { FunctionName, StackConfig } from "../config/stackConfig";
+import { AlarmSet } from "../components/AlarmSet";
+import { AuditTrail } from "../components/AuditTrail";
+import { BackupPlan } from "../components/BackupPlan";
+import { CostBudget } from "../components/CostBudget";
+import { Dashboards } from "../components/Dashboards";
+import type { Api } from "./api";
+import type { Compute, QueueName } from "./compute";
+import type { Data, TableName } from "./data";
+import type { Security } from "./security";
+
+export interface Observability {
+    alarms: AlarmSet;
+    dashboards: Dashboards;
+    budget: CostBudget;
+    backup: BackupPlan;
+    trail: AuditTrail;
+}
+
+export function buildObservability(config: StackConfig, security: Security, data: Data, compute: Compute, api: Api, provider: aws.Provider): Observability {
+    const opts = { provider };
+    const functions = (Object.keys(compute.functions) as FunctionName[]).map((name) => ({
+        name,
+        functionName: compute.functions[name].functionName,
+        timeoutSeconds: config.lambda.timeoutSeconds,
+    }));
+    const queues = (Object.keys(compute.queues) as QueueName[]).map((name) => ({
+        name,
+        queueName: compute.queues[name].queue.name,
+        deadLetterQueueName: compute.queues[name].deadLetterQueue.name,
+    }));
+    const restApis = [{ name: "api", apiName: api.rest.restApiName, stageName: api.rest.stageName }];
+    const tables = (Object.keys(data.tables) as TableName[]).map((name) => ({ name, tableName: data.tables[name].name }));
+
+    const alarms = new AlarmSet("platform", { kmsKeyArn: security.key.arn, alertEmails: config.alertEmails, functions, queues, restApis, tables }, opts);
+    const dashboards = new Dashboards("platform", { region: config.region, functions, queues, restApis, tables, webAclName: api.rest.webAclName, userPoolId: undefined }, opts);
+    const budget = new CostBudget("monthly", { monthlyBudgetUsd: config.monthlyBudgetUsd, alertEmails: config.alertEmails, topicArn: alarms.topicArn }, opts);
+    const backup = new BackupPlan(
+        "daily",
+        {
+            kmsKeyArn: security.key.arn,
+            retentionDays: config.backupRetentionDays,
+            resourceArns: Object.values(data.tables).map((table) => table.arn),
+            vaultLock: config.environment === "prod",
+        },
+        opts,
+    );
+    const trail = new AuditTrail(
+        "audit",
+        {
+            kmsKeyArn: security.key.arn,
+            accessLogBucket: data.accessLogs.name,
+            logRetentionDays: config.logRetentionDays,
+            dataBucketArns: Object.values(data.buckets).map((bucket) => bucket.arn),
+        },
+        opts,
+    );
+    return { alarms, dashboards, budget, backup, trail };
+}
