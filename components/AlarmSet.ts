@@ -100,7 +100,10 @@ export class AlarmSet extends pulumi.ComponentResource {
         super("ai-investment:observability:AlarmSet", name, {}, opts);
         const parent = { parent: this };
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
-        this.alarmNames = Object.fromEntries(ALARM_KINDS.map((kind) => [kind, []])) as unknown as Record<AlarmKind, pulumi.Output<string>[]>;
+        this.alarmNames = Object.fromEntries(ALARM_KINDS.map((kind) => [kind, []])) as unknown as Record<
+            AlarmKind,
+            pulumi.Output<string>[]
+        >;
 
         this.topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: args.kmsKeyArn }, parent);
         this.topicArn = this.topic.arn;

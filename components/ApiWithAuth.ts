@@ -128,7 +128,9 @@ export class ApiWithAuth extends pulumi.ComponentResource {
         args.corsOrigins.forEach((origin) => assertOrigin(name, origin));
         const parent = { parent: this };
         this.stageName = args.stageName ?? "v1";
-        this.routeAccess = Object.fromEntries(routes.map((p) => [p.key, p.route.access === "public" ? "public" : [...p.route.access.groups]]));
+        this.routeAccess = Object.fromEntries(
+            routes.map((p) => [p.key, p.route.access === "public" ? "public" : [...p.route.access.groups]]),
+        );
 
         this.restApi = new aws.apigateway.RestApi(
             name,
@@ -177,7 +179,13 @@ export class ApiWithAuth extends pulumi.ComponentResource {
             const model = planned.schema
                 ? new aws.apigateway.Model(
                       `${name}-${slug}-model`,
-                      { restApi, name: planned.modelName, contentType: "application/json", description: `Request body of ${planned.key}`, schema: planned.schema },
+                      {
+                          restApi,
+                          name: planned.modelName,
+                          contentType: "application/json",
+                          description: `Request body of ${planned.key}`,
+                          schema: planned.schema,
+                      },
                       parent,
                   )
                 : undefined;
@@ -238,7 +246,11 @@ export class ApiWithAuth extends pulumi.ComponentResource {
         this.account = this.cloudWatchAccount(name);
         this.accessLogGroup = new aws.cloudwatch.LogGroup(
             `${name}-access-logs`,
-            { name: `/aws/apigateway/${pulumi.getProject()}-${pulumi.getStack()}-${name}/access`, retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn },
+            {
+                name: `/aws/apigateway/${pulumi.getProject()}-${pulumi.getStack()}-${name}/access`,
+                retentionInDays: args.logRetentionDays,
+                kmsKeyId: args.kmsKeyArn,
+            },
             parent,
         );
         this.accessLogGroupName = this.accessLogGroup.name;
@@ -284,9 +296,17 @@ export class ApiWithAuth extends pulumi.ComponentResource {
             },
             parent,
         );
-        const apiKey = new aws.apigateway.ApiKey(`${name}-api-key`, { description: `Client key of ${name} (quota, not authentication)`, enabled: true }, parent);
+        const apiKey = new aws.apigateway.ApiKey(
+            `${name}-api-key`,
+            { description: `Client key of ${name} (quota, not authentication)`, enabled: true },
+            parent,
+        );
         this.apiKeyId = apiKey.id;
-        new aws.apigateway.UsagePlanKey(`${name}-usage-plan-key`, { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, parent);
+        new aws.apigateway.UsagePlanKey(
+            `${name}-usage-plan-key`,
+            { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id },
+            parent,
+        );
 
         if (args.waf) {
             this.webAcl = this.firewall(name, args.waf, args);
@@ -316,7 +336,14 @@ export class ApiWithAuth extends pulumi.ComponentResource {
                 const path = parentPath === "/" ? `/${segment}` : `${parentPath}/${segment}`;
                 if (!tree.has(path)) {
                     const parentId = parentPath === "/" ? this.restApi.rootResourceId : tree.get(parentPath)!.id;
-                    tree.set(path, new aws.apigateway.Resource(`${name}-resource-${slugOf(path)}`, { restApi: this.restApi.id, parentId, pathPart: segment }, { parent: this }));
+                    tree.set(
+                        path,
+                        new aws.apigateway.Resource(
+                            `${name}-resource-${slugOf(path)}`,
+                            { restApi: this.restApi.id, parentId, pathPart: segment },
+                            { parent: this },
+                        ),
+                    );
                 }
                 parentPath = path;
             }
@@ -328,7 +355,12 @@ export class ApiWithAuth extends pulumi.ComponentResource {
      * A MOCK OPTIONS method per path that has routes. The response template echoes the request's Origin only when it is
      * one of `origins`; any other origin gets no Access-Control-Allow-Origin and the browser blocks the call.
      */
-    private cors(name: string, routes: PlannedRoute[], origins: string[], resourceIdOf: (path: string) => pulumi.Input<string>): pulumi.Resource[] {
+    private cors(
+        name: string,
+        routes: PlannedRoute[],
+        origins: string[],
+        resourceIdOf: (path: string) => pulumi.Input<string>,
+    ): pulumi.Resource[] {
         const parent = { parent: this };
         const restApi = this.restApi.id;
         const methodsByPath = new Map<string, string[]>();
@@ -364,7 +396,13 @@ export class ApiWithAuth extends pulumi.ComponentResource {
                     httpMethod: method.httpMethod,
                     statusCode: "200",
                     responseParameters: Object.fromEntries(
-                        ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age", "Vary"].map((h) => [header(h), true]),
+                        [
+                            "Access-Control-Allow-Origin",
+                            "Access-Control-Allow-Methods",
+                            "Access-Control-Allow-Headers",
+                            "Access-Control-Max-Age",
+                            "Vary",
+                        ].map((h) => [header(h), true]),
                     ),
                 },
                 parent,
@@ -395,12 +433,19 @@ export class ApiWithAuth extends pulumi.ComponentResource {
     private gatewayResponses(name: string, corsOrigins: string[]): aws.apigateway.Response[] {
         // A gateway response can't echo a checked Origin, so CORS headers only when there is exactly one origin.
         const corsHeaders =
-            corsOrigins.length === 1 ? { "gatewayresponse.header.Access-Control-Allow-Origin": `'${corsOrigins[0]}'`, "gatewayresponse.header.Vary": "'Origin'" } : undefined;
+            corsOrigins.length === 1
+                ? { "gatewayresponse.header.Access-Control-Allow-Origin": `'${corsOrigins[0]}'`, "gatewayresponse.header.Vary": "'Origin'" }
+                : undefined;
         return Object.entries(GATEWAY_ERRORS).map(
             ([responseType, code]) =>
                 new aws.apigateway.Response(
                     `${name}-${responseType.toLowerCase().replace(/_/g, "-")}`,
-                    { restApiId: this.restApi.id, responseType, responseTemplates: { "application/json": errorEnvelopeTemplate(code) }, responseParameters: corsHeaders },
+                    {
+                        restApiId: this.restApi.id,
+                        responseType,
+                        responseTemplates: { "application/json": errorEnvelopeTemplate(code) },
+                        responseParameters: corsHeaders,
+                    },
                     { parent: this },
                 ),
         );
@@ -414,7 +459,10 @@ export class ApiWithAuth extends pulumi.ComponentResource {
         const parent = { parent: this };
         const role = new aws.iam.Role(
             `${name}-cloudwatch-role`,
-            { description: "API Gateway writes execution logs to CloudWatch", assumeRolePolicy: serviceTrustPolicy("apigateway.amazonaws.com") },
+            {
+                description: "API Gateway writes execution logs to CloudWatch",
+                assumeRolePolicy: serviceTrustPolicy("apigateway.amazonaws.com"),
+            },
             parent,
         );
         const attachment = new aws.iam.RolePolicyAttachment(
@@ -429,7 +477,12 @@ export class ApiWithAuth extends pulumi.ComponentResource {
     private firewall(name: string, waf: NonNullable<ApiWithAuthArgs["waf"]>, args: ApiWithAuthArgs): aws.wafv2.WebAcl {
         const parent = { parent: this };
         const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
-        const managed = (priority: number, ruleName: string, metric: string, ruleActionOverrides?: { name: string; actionToUse: { count: {} } }[]) => ({
+        const managed = (
+            priority: number,
+            ruleName: string,
+            metric: string,
+            ruleActionOverrides?: { name: string; actionToUse: { count: {} } }[],
+        ) => ({
             name: ruleName,
             priority,
             // Keep the group's own block actions.
@@ -448,7 +501,9 @@ export class ApiWithAuth extends pulumi.ComponentResource {
                         name: "rate-limit-per-ip",
                         priority: 0,
                         action: { block: {} },
-                        statement: { rateBasedStatement: { limit: waf.rateLimitPer5Min, evaluationWindowSec: 300, aggregateKeyType: "IP" } },
+                        statement: {
+                            rateBasedStatement: { limit: waf.rateLimitPer5Min, evaluationWindowSec: 300, aggregateKeyType: "IP" },
+                        },
                         visibilityConfig: visibility(`${name}-rate-limit-per-ip`),
                     },
                     // Manual ingestion batches are larger than the group's 8 KB body limit; the request models bound
@@ -465,7 +520,11 @@ export class ApiWithAuth extends pulumi.ComponentResource {
         // WAF only delivers to log groups whose name starts with aws-waf-logs-.
         const logs = new aws.cloudwatch.LogGroup(
             `${name}-waf-logs`,
-            { name: `aws-waf-logs-${pulumi.getProject()}-${pulumi.getStack()}-${name}`, retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn },
+            {
+                name: `aws-waf-logs-${pulumi.getProject()}-${pulumi.getStack()}-${name}`,
+                retentionInDays: args.logRetentionDays,
+                kmsKeyId: args.kmsKeyArn,
+            },
             parent,
         );
         new aws.wafv2.WebAclLoggingConfiguration(
@@ -498,14 +557,22 @@ function slugOf(path: string): string {
 
 /** In execute-api ARNs a `{parameter}` segment is matched by `*`. */
 function sourceArnPath(path: string): string {
-    return segmentsOf(path).length === 0 ? "/" : "/" + segmentsOf(path).map((s) => (s.startsWith("{") ? "*" : s)).join("/");
+    return segmentsOf(path).length === 0
+        ? "/"
+        : "/" +
+              segmentsOf(path)
+                  .map((s) => (s.startsWith("{") ? "*" : s))
+                  .join("/");
 }
 
 function planRoutes(name: string, routes: ApiRoute[]): PlannedRoute[] {
     if (routes.length === 0) throw new Error(`ApiWithAuth ${name}: a deployment needs at least one route`);
     const planned = routes.map((route): PlannedRoute => {
         const key = `${route.method} ${route.path}`;
-        if (!(route.path === "/" || (route.path.startsWith("/") && !route.path.endsWith("/") && segmentsOf(route.path).every((s) => SEGMENT.test(s))))) {
+        if (!(
+            route.path === "/" ||
+            (route.path.startsWith("/") && !route.path.endsWith("/") && segmentsOf(route.path).every((s) => SEGMENT.test(s)))
+        )) {
             throw new Error(`ApiWithAuth ${name}: invalid path in ${key}`);
         }
         if (route.access === "public" && !PUBLIC_PATHS.includes(route.path)) {
@@ -519,7 +586,9 @@ function planRoutes(name: string, routes: ApiRoute[]): PlannedRoute[] {
             .join("")
             .concat("Request");
         // Validate what the client sends (input types), in the draft API Gateway understands.
-        const schema = route.requestSchema ? JSON.stringify(z.toJSONSchema(route.requestSchema, { target: "draft-04", io: "input" })) : undefined;
+        const schema = route.requestSchema
+            ? JSON.stringify(z.toJSONSchema(route.requestSchema, { target: "draft-04", io: "input" }))
+            : undefined;
         return { route, key, slug, schema, modelName };
     });
     for (const field of ["key", "slug"] as const) {
@@ -535,7 +604,13 @@ function definitionHash(routes: PlannedRoute[], corsOrigins: string[], invokeArn
     const table = routes
         .map((p, i) => ({ key: p.key, access: p.route.access, invokeArn: invokeArns[i], schema: p.schema ?? null }))
         .sort((a, b) => a.key.localeCompare(b.key));
-    const definition = { table, corsOrigins: [...corsOrigins].sort(), userPoolArn, gatewayErrors: GATEWAY_ERRORS, accessHeaders: ALLOWED_HEADERS };
+    const definition = {
+        table,
+        corsOrigins: [...corsOrigins].sort(),
+        userPoolArn,
+        gatewayErrors: GATEWAY_ERRORS,
+        accessHeaders: ALLOWED_HEADERS,
+    };
     return createHash("sha256").update(JSON.stringify(definition)).digest("hex");
 }
 
@@ -559,6 +634,8 @@ function errorEnvelopeTemplate(code: string): string {
 /** Exact origins only: https (http just for localhost), no path, no wildcard. */
 function assertOrigin(name: string, origin: string): void {
     if (!/^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/.test(origin)) {
-        throw new Error(`ApiWithAuth ${name}: CORS origin "${origin}" must be https://<host>[:port] (or http://localhost[:port]), never * or a path`);
+        throw new Error(
+            `ApiWithAuth ${name}: CORS origin "${origin}" must be https://<host>[:port] (or http://localhost[:port]), never * or a path`,
+        );
     }
 }

@@ -81,8 +81,16 @@ export class AuditTrail extends pulumi.ComponentResource {
             parent,
         );
         const grants: Grant[] = [{ kind: "log-group", label: "trail", logGroupArn: this.logGroup.arn }];
-        const policy = new aws.iam.Policy(`${name}-logs-policy`, { description: `CloudTrail writes only to ${trailName}'s log group`, policy: policyDocument(grants) }, parent);
-        const attachment = new aws.iam.RolePolicyAttachment(`${name}-logs-policy-attachment`, { role: role.name, policyArn: policy.arn }, parent);
+        const policy = new aws.iam.Policy(
+            `${name}-logs-policy`,
+            { description: `CloudTrail writes only to ${trailName}'s log group`, policy: policyDocument(grants) },
+            parent,
+        );
+        const attachment = new aws.iam.RolePolicyAttachment(
+            `${name}-logs-policy-attachment`,
+            { role: role.name, policyArn: policy.arn },
+            parent,
+        );
 
         this.trail = new aws.cloudtrail.Trail(
             name,

@@ -47,7 +47,12 @@ export class BackupPlan extends pulumi.ComponentResource {
         if (lock) {
             new aws.backup.VaultLockConfiguration(
                 `${name}-vault-lock`,
-                { backupVaultName: this.vault.name, minRetentionDays: lock.minDays, maxRetentionDays: lock.maxDays, changeableForDays: lock.changeableForDays },
+                {
+                    backupVaultName: this.vault.name,
+                    minRetentionDays: lock.minDays,
+                    maxRetentionDays: lock.maxDays,
+                    changeableForDays: lock.changeableForDays,
+                },
                 parent,
             );
         }

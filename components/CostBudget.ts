@@ -31,7 +31,8 @@ export class CostBudget extends pulumi.ComponentResource {
 
     constructor(name: string, args: CostBudgetArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before registering anything, so a refused budget leaves no empty component behind.
-        if (!(args.monthlyBudgetUsd > 0)) throw new Error(`CostBudget ${name}: monthlyBudgetUsd must be positive, got ${args.monthlyBudgetUsd}`);
+        if (!(args.monthlyBudgetUsd > 0))
+            throw new Error(`CostBudget ${name}: monthlyBudgetUsd must be positive, got ${args.monthlyBudgetUsd}`);
         if (args.alertEmails.length > 10) throw new Error(`CostBudget ${name}: AWS Budgets notifies at most 10 e-mail addresses`);
         super("ai-investment:observability:CostBudget", name, {}, opts);
 

@@ -20,7 +20,15 @@ export interface DashboardsArgs extends MonitoredResources {
 /** Namespace of the embedded-metric-format metrics the handlers publish. */
 export const BUSINESS_NAMESPACE = "AiInvestment";
 /** `ServiceName` values of AWS/Billing for the services this stack pays for. */
-export const BILLED_SERVICES = ["AWSLambda", "AmazonDynamoDB", "AmazonS3", "AmazonApiGateway", "AmazonCloudWatch", "awskms", "AWSSecretsManager"] as const;
+export const BILLED_SERVICES = [
+    "AWSLambda",
+    "AmazonDynamoDB",
+    "AmazonS3",
+    "AmazonApiGateway",
+    "AmazonCloudWatch",
+    "awskms",
+    "AWSSecretsManager",
+] as const;
 
 export type DashboardKind = "health" | "business" | "cost" | "security";
 
@@ -143,7 +151,13 @@ function healthWidgets(args: DashboardsArgs): Widget[] {
             graph(
                 "Dead-letter queues (visible messages)",
                 r,
-                args.queues.map((q) => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.deadLetterQueueName, { label: `${q.name} DLQ`, color: "#d62728" }]),
+                args.queues.map((q) => [
+                    "AWS/SQS",
+                    "ApproximateNumberOfMessagesVisible",
+                    "QueueName",
+                    q.deadLetterQueueName,
+                    { label: `${q.name} DLQ`, color: "#d62728" },
+                ]),
                 { stat: "Maximum", period: 60 },
             ),
         );
@@ -165,7 +179,12 @@ function healthWidgets(args: DashboardsArgs): Widget[] {
         widgets.push(
             title("## DynamoDB tables"),
             graph("Throttle events", r, [...table("ReadThrottleEvents", "read"), ...table("WriteThrottleEvents", "write")], { width: 12 }),
-            graph("Consumed capacity units", r, [...table("ConsumedReadCapacityUnits", "read"), ...table("ConsumedWriteCapacityUnits", "write")], { width: 12 }),
+            graph(
+                "Consumed capacity units",
+                r,
+                [...table("ConsumedReadCapacityUnits", "read"), ...table("ConsumedWriteCapacityUnits", "write")],
+                { width: 12 },
+            ),
         );
     }
     return widgets;
@@ -175,7 +194,12 @@ function businessWidgets(region: string): Widget[] {
     const ns = BUSINESS_NAMESPACE;
     // SEARCH instead of listing dimension values: a new source or status the handlers emit appears on its own.
     const byDimension = (metricName: string, dimension: string, stat = "Sum", period = 300): Metric[] => [
-        [{ expression: `SEARCH('{${ns},${dimension}} MetricName="${metricName}"', '${stat}', ${period})`, id: `${metricName.toLowerCase()}By${dimension}` }],
+        [
+            {
+                expression: `SEARCH('{${ns},${dimension}} MetricName="${metricName}"', '${stat}', ${period})`,
+                id: `${metricName.toLowerCase()}By${dimension}`,
+            },
+        ],
     ];
     return [
         title(`## Pipeline (embedded-metric-format metrics in \`${ns}\`)`),
@@ -192,9 +216,14 @@ function costWidgets(): Widget[] {
     const billing = "us-east-1";
     const options = { stat: "Maximum", period: 21600, width: 12, yLabel: "USD" };
     return [
-        title("## Month-to-date estimated charges (requires \"Receive billing alerts\" in the billing preferences)"),
+        title('## Month-to-date estimated charges (requires "Receive billing alerts" in the billing preferences)'),
         graph("Total", billing, [["AWS/Billing", "EstimatedCharges", "Currency", "USD", { label: "Total" }]], options),
-        graph("By service", billing, BILLED_SERVICES.map((s) => ["AWS/Billing", "EstimatedCharges", "ServiceName", s, "Currency", "USD", { label: s }]), options),
+        graph(
+            "By service",
+            billing,
+            BILLED_SERVICES.map((s) => ["AWS/Billing", "EstimatedCharges", "ServiceName", s, "Currency", "USD", { label: s }]),
+            options,
+        ),
     ];
 }
 
@@ -214,7 +243,12 @@ function securityWidgets(args: DashboardsArgs): Widget[] {
         });
         widgets.push(
             title("## Client errors (401 unauthenticated, 403 forbidden, 429 throttled)"),
-            graph("API 4xx responses", r, args.restApis.map((a) => ["AWS/ApiGateway", "4XXError", "ApiName", a.apiName, "Stage", a.stageName, { label: a.name }]), { width: 12 }),
+            graph(
+                "API 4xx responses",
+                r,
+                args.restApis.map((a) => ["AWS/ApiGateway", "4XXError", "ApiName", a.apiName, "Stage", a.stageName, { label: a.name }]),
+                { width: 12 },
+            ),
             graph("API 4xx rate (%)", r, metrics, { width: 12, yLabel: "%" }),
         );
     }
@@ -234,7 +268,14 @@ function securityWidgets(args: DashboardsArgs): Widget[] {
             graph(
                 "Blocked requests by rule",
                 r,
-                [[{ expression: pulumi.interpolate`SEARCH('{AWS/WAFV2,Region,Rule,WebACL} MetricName="BlockedRequests" WebACL="${acl}" NOT Rule="ALL"', 'Sum', 300)`, id: "byRule" }]],
+                [
+                    [
+                        {
+                            expression: pulumi.interpolate`SEARCH('{AWS/WAFV2,Region,Rule,WebACL} MetricName="BlockedRequests" WebACL="${acl}" NOT Rule="ALL"', 'Sum', 300)`,
+                            id: "byRule",
+                        },
+                    ],
+                ],
                 { width: 12 },
             ),
         );

@@ -42,9 +42,19 @@ export class EncryptionKey extends pulumi.ComponentResource {
                         Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
                         Effect: "Allow",
                         Principal: { Service: `logs.${regionName}.amazonaws.com` },
-                        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
+                        Action: [
+                            "kms:Encrypt",
+                            "kms:Decrypt",
+                            "kms:ReEncryptFrom",
+                            "kms:ReEncryptTo",
+                            "kms:GenerateDataKey",
+                            "kms:GenerateDataKeyWithoutPlaintext",
+                            "kms:DescribeKey",
+                        ],
                         Resource: "*",
-                        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${regionName}:${account}:log-group:*` } },
+                        Condition: {
+                            ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${regionName}:${account}:log-group:*` },
+                        },
                     },
                     {
                         Sid: "AlarmsAndBudgetsPublishToEncryptedTopics",

@@ -96,8 +96,16 @@ export class IngestFunction extends pulumi.ComponentResource {
         );
 
         this.grants = this.withOwnGrants(args, region);
-        const policy = new aws.iam.Policy(`${name}-policy`, { description: `Least privilege of the ${name} function`, policy: policyDocument(this.grants) }, parent);
-        const attachment = new aws.iam.RolePolicyAttachment(`${name}-policy-attachment`, { role: this.role.name, policyArn: policy.arn }, parent);
+        const policy = new aws.iam.Policy(
+            `${name}-policy`,
+            { description: `Least privilege of the ${name} function`, policy: policyDocument(this.grants) },
+            parent,
+        );
+        const attachment = new aws.iam.RolePolicyAttachment(
+            `${name}-policy-attachment`,
+            { role: this.role.name, policyArn: policy.arn },
+            parent,
+        );
 
         const bundle = bundleHandler(args.entry);
         this.codeSha256 = bundle.sha256;
@@ -116,7 +124,12 @@ export class IngestFunction extends pulumi.ComponentResource {
                 tracingConfig: { mode: "Active" },
                 deadLetterConfig: { targetArn: args.deadLetterQueueArn },
                 kmsKeyArn: args.kmsKeyArn,
-                loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: args.logLevel, systemLogLevel: "WARN" },
+                loggingConfig: {
+                    logFormat: "JSON",
+                    logGroup: this.logGroup.name,
+                    applicationLogLevel: args.logLevel,
+                    systemLogLevel: "WARN",
+                },
                 environment: {
                     variables: {
                         ...args.environment,
@@ -164,7 +177,11 @@ export class IngestFunction extends pulumi.ComponentResource {
             { description: `${this.name}: ${label}`, policy: policyDocument(grants) },
             { parent: this },
         );
-        new aws.iam.RolePolicyAttachment(`${this.name}-${label}-policy-attachment`, { role: this.role.name, policyArn: policy.arn }, { parent: this });
+        new aws.iam.RolePolicyAttachment(
+            `${this.name}-${label}-policy-attachment`,
+            { role: this.role.name, policyArn: policy.arn },
+            { parent: this },
+        );
         this.grants.push(...grants);
     }
 
@@ -197,8 +214,16 @@ export class IngestFunction extends pulumi.ComponentResource {
             // Schedules are encrypted with the CMK; the DLQ too.
             { kind: "kms", label: "schedule-payload", keyArn: args.kmsKeyArn, actions: ["kms:Decrypt", "kms:GenerateDataKey"] },
         ];
-        const policy = new aws.iam.Policy(`${name}-scheduler-policy`, { description: `Scheduler may invoke ${name} only`, policy: policyDocument(grants) }, parent);
-        const attachment = new aws.iam.RolePolicyAttachment(`${name}-scheduler-policy-attachment`, { role: role.name, policyArn: policy.arn }, parent);
+        const policy = new aws.iam.Policy(
+            `${name}-scheduler-policy`,
+            { description: `Scheduler may invoke ${name} only`, policy: policyDocument(grants) },
+            parent,
+        );
+        const attachment = new aws.iam.RolePolicyAttachment(
+            `${name}-scheduler-policy-attachment`,
+            { role: role.name, policyArn: policy.arn },
+            parent,
+        );
 
         for (const schedule of args.schedules ?? []) {
             new aws.scheduler.Schedule(

@@ -51,7 +51,10 @@ export class Network extends pulumi.ComponentResource {
                 enableDnsHostnames: true,
                 // Gateway endpoints are free; "Auto" attaches them to the route tables the component creates.
                 vpcEndpointStrategy: "Auto",
-                vpcEndpointSpecs: ["s3", "dynamodb"].map((service) => ({ serviceName: `com.amazonaws.${region}.${service}`, vpcEndpointType: "Gateway" })),
+                vpcEndpointSpecs: ["s3", "dynamodb"].map((service) => ({
+                    serviceName: `com.amazonaws.${region}.${service}`,
+                    vpcEndpointType: "Gateway",
+                })),
             },
             parent,
         );
@@ -65,7 +68,15 @@ export class Network extends pulumi.ComponentResource {
                 description: "Lambda functions: no inbound traffic, HTTPS out only (AWS APIs and the data providers)",
                 vpcId: this.vpcId,
                 ingress: [],
-                egress: [{ description: "HTTPS to AWS APIs and external data providers", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+                egress: [
+                    {
+                        description: "HTTPS to AWS APIs and external data providers",
+                        protocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrBlocks: ["0.0.0.0/0"],
+                    },
+                ],
             },
             parent,
         );
@@ -113,7 +124,11 @@ export class Network extends pulumi.ComponentResource {
             },
             parent,
         );
-        const attachment = new aws.iam.RolePolicyAttachment(`${name}-flow-logs-policy-attachment`, { role: role.name, policyArn: policy.arn }, parent);
+        const attachment = new aws.iam.RolePolicyAttachment(
+            `${name}-flow-logs-policy-attachment`,
+            { role: role.name, policyArn: policy.arn },
+            parent,
+        );
         new aws.ec2.FlowLog(
             `${name}-flow-log`,
             {
@@ -126,6 +141,10 @@ export class Network extends pulumi.ComponentResource {
             { parent: this, dependsOn: [attachment] },
         );
 
-        this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, lambdaSecurityGroupId: this.lambdaSecurityGroupId });
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            privateSubnetIds: this.privateSubnetIds,
+            lambdaSecurityGroupId: this.lambdaSecurityGroupId,
+        });
     }
 }

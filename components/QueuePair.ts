@@ -29,7 +29,11 @@ export class QueuePair extends pulumi.ComponentResource {
         super("ai-investment:messaging:QueuePair", name, {}, opts);
         const encryption = { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 };
 
-        this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, { ...encryption, messageRetentionSeconds: FOURTEEN_DAYS }, { parent: this });
+        this.deadLetterQueue = new aws.sqs.Queue(
+            `${name}-dlq`,
+            { ...encryption, messageRetentionSeconds: FOURTEEN_DAYS },
+            { parent: this },
+        );
         this.queue = new aws.sqs.Queue(
             name,
             {
@@ -37,17 +41,30 @@ export class QueuePair extends pulumi.ComponentResource {
                 visibilityTimeoutSeconds: args.visibilityTimeoutSeconds ?? 180,
                 messageRetentionSeconds: args.messageRetentionSeconds ?? 4 * 24 * 3600,
                 receiveWaitTimeSeconds: 20,
-                redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: args.maxReceiveCount ?? 5 }),
+                redrivePolicy: pulumi.jsonStringify({
+                    deadLetterTargetArn: this.deadLetterQueue.arn,
+                    maxReceiveCount: args.maxReceiveCount ?? 5,
+                }),
             },
             { parent: this },
         );
         new aws.sqs.RedriveAllowPolicy(
             `${name}-dlq-redrive-allow`,
-            { queueUrl: this.deadLetterQueue.url, redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }) },
+            {
+                queueUrl: this.deadLetterQueue.url,
+                redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
+            },
             { parent: this },
         );
-        for (const [suffix, queue] of [["", this.queue], ["-dlq", this.deadLetterQueue]] as const) {
-            new aws.sqs.QueuePolicy(`${name}${suffix}-policy`, { queueUrl: queue.url, policy: denyInsecureTransport(queue.arn) }, { parent: this });
+        for (const [suffix, queue] of [
+            ["", this.queue],
+            ["-dlq", this.deadLetterQueue],
+        ] as const) {
+            new aws.sqs.QueuePolicy(
+                `${name}${suffix}-policy`,
+                { queueUrl: queue.url, policy: denyInsecureTransport(queue.arn) },
+                { parent: this },
+            );
         }
 
         this.registerOutputs({ queueArn: this.queue.arn, queueUrl: this.queue.url, deadLetterQueueArn: this.deadLetterQueue.arn });

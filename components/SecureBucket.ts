@@ -57,7 +57,11 @@ export class SecureBucket extends pulumi.ComponentResource {
         this.name = this.bucket.bucket;
         const bucket = this.bucket.id;
 
-        const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            parent,
+        );
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access-block`,
             { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
@@ -69,13 +73,20 @@ export class SecureBucket extends pulumi.ComponentResource {
                 bucket,
                 rules: [
                     encryption === "kms"
-                        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }
+                        ? {
+                              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                              bucketKeyEnabled: true,
+                          }
                         : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
                 ],
             },
             parent,
         );
-        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, parent);
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            { bucket, versioningConfiguration: { status: "Enabled" } },
+            parent,
+        );
 
         const noncurrentDays = args.noncurrentVersionExpirationDays ?? 90;
         new aws.s3.BucketLifecycleConfiguration(
@@ -185,19 +196,35 @@ export class SecureBucket extends pulumi.ComponentResource {
             {
                 description: `Replication of ${name}: read source versions, write replicas, re-encrypt`,
                 policy: pulumi
-                    .all([this.bucket.arn, replication.destinationBucketArn, sourceKmsKeyArn, replication.destinationKmsKeyArn, region.region])
+                    .all([
+                        this.bucket.arn,
+                        replication.destinationBucketArn,
+                        sourceKmsKeyArn,
+                        replication.destinationKmsKeyArn,
+                        region.region,
+                    ])
                     .apply(([source, destination, sourceKey, destinationKey, sourceRegion]) =>
                         JSON.stringify({
                             Version: "2012-10-17",
                             Statement: [
-                                { Sid: "ReadReplicationConfiguration", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: source },
+                                {
+                                    Sid: "ReadReplicationConfiguration",
+                                    Effect: "Allow",
+                                    Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                                    Resource: source,
+                                },
                                 {
                                     Sid: "ReadSourceVersions",
                                     Effect: "Allow",
                                     Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
                                     Resource: `${source}/*`,
                                 },
-                                { Sid: "WriteReplicas", Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: `${destination}/*` },
+                                {
+                                    Sid: "WriteReplicas",
+                                    Effect: "Allow",
+                                    Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+                                    Resource: `${destination}/*`,
+                                },
                                 {
                                     Sid: "DecryptSource",
                                     Effect: "Allow",
@@ -218,7 +245,11 @@ export class SecureBucket extends pulumi.ComponentResource {
             },
             parent,
         );
-        const attachment = new aws.iam.RolePolicyAttachment(`${name}-replication-attachment`, { role: role.name, policyArn: policy.arn }, parent);
+        const attachment = new aws.iam.RolePolicyAttachment(
+            `${name}-replication-attachment`,
+            { role: role.name, policyArn: policy.arn },
+            parent,
+        );
         new aws.s3.BucketReplicationConfig(
             `${name}-replication`,
             {

@@ -60,7 +60,8 @@ export class SignalTable extends pulumi.ComponentResource {
             for (const attr of [key.partitionKey, key.sortKey]) {
                 if (!attr) continue;
                 const seen = attributes.get(attr.name);
-                if (seen && seen !== attr.type) throw new Error(`SignalTable ${name}: attribute ${attr.name} is declared as ${seen} and ${attr.type}`);
+                if (seen && seen !== attr.type)
+                    throw new Error(`SignalTable ${name}: attribute ${attr.name} is declared as ${seen} and ${attr.type}`);
                 attributes.set(attr.name, attr.type);
             }
         }
@@ -91,7 +92,12 @@ export class SignalTable extends pulumi.ComponentResource {
                 streamViewType: args.stream,
             },
             // Auto scaling owns the provisioned numbers once the table exists.
-            { parent: this, ignoreChanges: provisioned ? ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity"] : [] },
+            {
+                parent: this,
+                ignoreChanges: provisioned
+                    ? ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity"]
+                    : [],
+            },
         );
         this.arn = this.table.arn;
         this.name = this.table.name;
@@ -99,7 +105,11 @@ export class SignalTable extends pulumi.ComponentResource {
 
         if (provisioned) {
             const targets = [{ resourceSuffix: "", label: "table", dimensionPrefix: "dynamodb:table" }].concat(
-                (args.globalSecondaryIndexes ?? []).map((index) => ({ resourceSuffix: `/index/${index.name}`, label: index.name, dimensionPrefix: "dynamodb:index" })),
+                (args.globalSecondaryIndexes ?? []).map((index) => ({
+                    resourceSuffix: `/index/${index.name}`,
+                    label: index.name,
+                    dimensionPrefix: "dynamodb:index",
+                })),
             );
             for (const target of targets) {
                 for (const [unit, metric] of [

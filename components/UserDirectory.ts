@@ -88,7 +88,9 @@ export class UserDirectory extends pulumi.ComponentResource {
                 deletionProtection: args.deletionProtection ? "ACTIVE" : "INACTIVE",
                 userPoolTier: plus ? "PLUS" : "ESSENTIALS",
                 // Advanced security is a PLUS feature; on ESSENTIALS the add-on must be absent.
-                userPoolAddOns: plus ? { advancedSecurityMode: "ENFORCED", advancedSecurityAdditionalFlows: { customAuthMode: "ENFORCED" } } : undefined,
+                userPoolAddOns: plus
+                    ? { advancedSecurityMode: "ENFORCED", advancedSecurityAdditionalFlows: { customAuthMode: "ENFORCED" } }
+                    : undefined,
             },
             parent,
         );
@@ -167,12 +169,15 @@ function assertDomainPrefix(name: string, prefix: string): void {
     }
     // Cognito rejects prefixes containing these words.
     const reserved = ["aws", "amazon", "cognito"].find((word) => prefix.includes(word));
-    if (reserved) throw new Error(`UserDirectory ${name}: domain prefix "${prefix}" contains the reserved word "${reserved}"; set domainPrefix`);
+    if (reserved)
+        throw new Error(`UserDirectory ${name}: domain prefix "${prefix}" contains the reserved word "${reserved}"; set domainPrefix`);
 }
 
 /** Cognito accepts HTTPS redirect URLs, and plain HTTP only for localhost. */
 function assertOrigin(name: string, origin: string): void {
     if (!/^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/.test(origin)) {
-        throw new Error(`UserDirectory ${name}: app origin "${origin}" must be https://<host>[:port] (or http://localhost[:port]) without path or trailing slash`);
+        throw new Error(
+            `UserDirectory ${name}: app origin "${origin}" must be https://<host>[:port] (or http://localhost[:port]) without path or trailing slash`,
+        );
     }
 }

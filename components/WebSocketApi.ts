@@ -88,7 +88,13 @@ export class WebSocketApi extends pulumi.ComponentResource {
         );
         const integration = new aws.apigatewayv2.Integration(
             `${name}-integration`,
-            { apiId, integrationType: "AWS_PROXY", integrationMethod: "POST", integrationUri: args.handler.invokeArn, description: "Stream function" },
+            {
+                apiId,
+                integrationType: "AWS_PROXY",
+                integrationMethod: "POST",
+                integrationUri: args.handler.invokeArn,
+                description: "Stream function",
+            },
             parent,
         );
         const target = pulumi.interpolate`integrations/${integration.id}`;
@@ -99,8 +105,16 @@ export class WebSocketApi extends pulumi.ComponentResource {
         );
         // NONE is the only type WebSocket allows on these routes: they are reachable only over a connection that already
         // passed the $connect authorizer. (Security Hub's APIGateway.8 flags them; this is the documented exception.)
-        const disconnect = new aws.apigatewayv2.Route(`${name}-disconnect`, { apiId, routeKey: "$disconnect", authorizationType: "NONE", target, operationName: "Disconnect" }, parent);
-        const fallback = new aws.apigatewayv2.Route(`${name}-default`, { apiId, routeKey: "$default", authorizationType: "NONE", target, operationName: "Default" }, parent);
+        const disconnect = new aws.apigatewayv2.Route(
+            `${name}-disconnect`,
+            { apiId, routeKey: "$disconnect", authorizationType: "NONE", target, operationName: "Disconnect" },
+            parent,
+        );
+        const fallback = new aws.apigatewayv2.Route(
+            `${name}-default`,
+            { apiId, routeKey: "$default", authorizationType: "NONE", target, operationName: "Default" },
+            parent,
+        );
 
         // API Gateway invokes the functions only on behalf of this API: the handler from this stage's routes, the
         // authorizer as this authorizer.
@@ -127,7 +141,11 @@ export class WebSocketApi extends pulumi.ComponentResource {
 
         this.accessLogGroup = new aws.cloudwatch.LogGroup(
             `${name}-access-logs`,
-            { name: `/aws/apigateway/${pulumi.getProject()}-${pulumi.getStack()}-${name}/access`, retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn },
+            {
+                name: `/aws/apigateway/${pulumi.getProject()}-${pulumi.getStack()}-${name}/access`,
+                retentionInDays: args.logRetentionDays,
+                kmsKeyId: args.kmsKeyArn,
+            },
             parent,
         );
         this.stage = new aws.apigatewayv2.Stage(

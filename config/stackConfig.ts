@@ -102,9 +102,7 @@ const list = <T extends z.ZodType>(item: T) => z.preprocess(fromJson, z.array(it
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as eu-central-1");
 const email = z.email("an e-mail address");
-const httpsOrigin = z
-    .string()
-    .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, "an https origin without path, e.g. https://app.example.com");
+const httpsOrigin = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, "an https origin without path, e.g. https://app.example.com");
 const feedUrl = z.url({ protocol: /^https$/, error: "an https URL" });
 const scheduleExpression = z
     .string()

@@ -172,7 +172,12 @@ export function policyDocument(grants: Grant[]): pulumi.Output<string> {
  * The customer-managed key actions a set of grants needs: reads decrypt, writes also generate data keys, and only
  * through the services that hold the encrypted data (plus `extraServices`, e.g. Lambda for its environment).
  */
-export function kmsGrantFor(grants: Grant[], keyArn: pulumi.Input<string>, region: pulumi.Input<string>, extraServices: string[] = []): Grant {
+export function kmsGrantFor(
+    grants: Grant[],
+    keyArn: pulumi.Input<string>,
+    region: pulumi.Input<string>,
+    extraServices: string[] = [],
+): Grant {
     const services = new Set<string>(extraServices);
     let writes = false;
     for (const g of grants) {

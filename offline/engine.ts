@@ -110,7 +110,11 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     const programExports = require(entry) as Record<string, unknown>;
     // In preview, outputs built from unknown values never resolve: report only the keys, as `pulumi preview` does.
     const outputs = preview
-        ? Object.fromEntries(Object.keys(programExports).filter((k) => k !== "__esModule").map((k) => [k, "(known after apply)"]))
+        ? Object.fromEntries(
+              Object.keys(programExports)
+                  .filter((k) => k !== "__esModule")
+                  .map((k) => [k, "(known after apply)"]),
+          )
         : await resolveExports(programExports);
     await waitForRegistrations();
     const durationMs = performance.now() - started;
@@ -125,7 +129,10 @@ export interface RunInlineOptions {
 }
 
 /** Runs a few resource declarations (e.g. one component under test) on the mock engine and records them. */
-export async function runInline<T>(declare: () => T, options: RunInlineOptions = {}): Promise<{ result: T; resources: RecordedResource[] }> {
+export async function runInline<T>(
+    declare: () => T,
+    options: RunInlineOptions = {},
+): Promise<{ result: T; resources: RecordedResource[] }> {
     const stack = options.stack ?? "test";
     await startMockEngine("ai-investment", stack, { "aws:region": "eu-central-1", ...options.config }, options.preview ?? false);
     const result = declare();
@@ -200,7 +207,11 @@ function instrumentMonitor(providerRegions: Map<string, string>, defaultRegion: 
 
 function clearProgramModules(programDir: string): void {
     for (const file of Object.keys(require.cache)) {
-        if (file.startsWith(programDir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`) && !file.includes(`${path.sep}offline${path.sep}`)) {
+        if (
+            file.startsWith(programDir + path.sep) &&
+            !file.includes(`${path.sep}node_modules${path.sep}`) &&
+            !file.includes(`${path.sep}offline${path.sep}`)
+        ) {
             delete require.cache[file];
         }
     }

@@ -47,7 +47,7 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
             return withArn(inputs.name, `arn:aws:kms:${region}:${acct}:${inputs.name}`, { targetKeyArn: inputs.targetKeyId });
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2": {
-            const bucket = inputs.bucket ?? `${(inputs.bucketPrefix ?? `${name}-`)}${hex(seed, 12)}`.toLowerCase().slice(0, 63);
+            const bucket = inputs.bucket ?? `${inputs.bucketPrefix ?? `${name}-`}${hex(seed, 12)}`.toLowerCase().slice(0, 63);
             return withArn(bucket, `arn:aws:s3:::${bucket}`, {
                 bucket,
                 bucketDomainName: `${bucket}.s3.amazonaws.com`,
@@ -86,7 +86,10 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
         }
         case "aws:iam/role:Role": {
             const roleName = autoName(inputs.name, 64);
-            return withArn(roleName, `arn:aws:iam::${acct}:role/${roleName}`, { name: roleName, uniqueId: `AROA${alnum(seed, 17).toUpperCase()}` });
+            return withArn(roleName, `arn:aws:iam::${acct}:role/${roleName}`, {
+                name: roleName,
+                uniqueId: `AROA${alnum(seed, 17).toUpperCase()}`,
+            });
         }
         case "aws:iam/policy:Policy": {
             const policyName = autoName(inputs.name, 128);
@@ -113,7 +116,9 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
         }
         case "aws:scheduler/schedule:Schedule": {
             const scheduleName = autoName(inputs.name, 64);
-            return withArn(scheduleName, `arn:aws:scheduler:${region}:${acct}:schedule/${inputs.groupName ?? "default"}/${scheduleName}`, { name: scheduleName });
+            return withArn(scheduleName, `arn:aws:scheduler:${region}:${acct}:schedule/${inputs.groupName ?? "default"}/${scheduleName}`, {
+                name: scheduleName,
+            });
         }
         case "aws:apigateway/restApi:RestApi": {
             const id = alnum(seed, 10).toLowerCase();
@@ -124,15 +129,21 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
         }
         case "aws:apigateway/stage:Stage": {
             const apiId = String(inputs.restApi);
-            return withArn(`ags-${apiId}-${inputs.stageName}`, `arn:aws:apigateway:${region}::/restapis/${apiId}/stages/${inputs.stageName}`, {
-                invokeUrl: `https://${apiId}.execute-api.${region}.amazonaws.com/${inputs.stageName}`,
-                executionArn: `arn:aws:execute-api:${region}:${acct}:${apiId}/${inputs.stageName}`,
-            });
+            return withArn(
+                `ags-${apiId}-${inputs.stageName}`,
+                `arn:aws:apigateway:${region}::/restapis/${apiId}/stages/${inputs.stageName}`,
+                {
+                    invokeUrl: `https://${apiId}.execute-api.${region}.amazonaws.com/${inputs.stageName}`,
+                    executionArn: `arn:aws:execute-api:${region}:${acct}:${apiId}/${inputs.stageName}`,
+                },
+            );
         }
         case "aws:apigateway/apiKey:ApiKey":
         case "aws:apigateway/usagePlan:UsagePlan": {
             const id = alnum(seed, 10).toLowerCase();
-            return withArn(id, `arn:aws:apigateway:${region}::/${type.includes("apiKey") ? "apikeys" : "usageplans"}/${id}`, { name: inputs.name ?? name });
+            return withArn(id, `arn:aws:apigateway:${region}::/${type.includes("apiKey") ? "apikeys" : "usageplans"}/${id}`, {
+                name: inputs.name ?? name,
+            });
         }
         case "aws:apigatewayv2/api:Api": {
             const id = alnum(seed, 10).toLowerCase();
@@ -168,7 +179,10 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
             return withArn(alarmName, `arn:aws:cloudwatch:${region}:${acct}:alarm:${alarmName}`, { alarmName });
         }
         case "aws:cloudwatch/dashboard:Dashboard":
-            return { id: inputs.dashboardName, state: { ...s, dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${inputs.dashboardName}` } };
+            return {
+                id: inputs.dashboardName,
+                state: { ...s, dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${inputs.dashboardName}` },
+            };
         case "aws:cloudtrail/trail:Trail": {
             const trailName = autoName(inputs.name, 128);
             const arn = `arn:aws:cloudtrail:${region}:${acct}:trail/${trailName}`;
@@ -187,7 +201,10 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
             return withArn(`${acct}:${budgetName}`, `arn:aws:budgets::${acct}:budget/${budgetName}`, { name: budgetName });
         }
         case "aws:appautoscaling/target:Target":
-            return withArn(`${inputs.serviceNamespace}/${inputs.resourceId}/${inputs.scalableDimension}`, `arn:aws:application-autoscaling:${region}:${acct}:scalable-target/${alnum(seed, 24)}`);
+            return withArn(
+                `${inputs.serviceNamespace}/${inputs.resourceId}/${inputs.scalableDimension}`,
+                `arn:aws:application-autoscaling:${region}:${acct}:scalable-target/${alnum(seed, 24)}`,
+            );
         case "aws:ec2/securityGroup:SecurityGroup": {
             const id = `sg-${hex(seed, 17)}`;
             return withArn(id, `arn:aws:ec2:${region}:${acct}:security-group/${id}`);
@@ -208,7 +225,10 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
         case "aws:backup/selection:Selection":
             return { id: uuid(seed), state: s };
         case "aws:backup/vaultLockConfiguration:VaultLockConfiguration":
-            return { id: inputs.backupVaultName, state: { ...s, backupVaultArn: `arn:aws:backup:${region}:${acct}:backup-vault:${inputs.backupVaultName}` } };
+            return {
+                id: inputs.backupVaultName,
+                state: { ...s, backupVaultArn: `arn:aws:backup:${region}:${acct}:backup-vault:${inputs.backupVaultName}` },
+            };
         case "awsx:ec2:Vpc": {
             // A remote component: under mocks it is one opaque resource, so it reports the outputs the awsx plugin would.
             const vpcId = `vpc-${hex(seed, 17)}`;
@@ -222,7 +242,12 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
                     publicSubnetIds: subnets("public"),
                     isolatedSubnetIds: [],
                     routeTables: [],
-                    vpc: { id: vpcId, arn: `arn:aws:ec2:${region}:${acct}:vpc/${vpcId}`, cidrBlock: inputs.cidrBlock, defaultSecurityGroupId: `sg-${hex(`${seed}/default`, 17)}` },
+                    vpc: {
+                        id: vpcId,
+                        arn: `arn:aws:ec2:${region}:${acct}:vpc/${vpcId}`,
+                        cidrBlock: inputs.cidrBlock,
+                        defaultSecurityGroupId: `sg-${hex(`${seed}/default`, 17)}`,
+                    },
                 },
             };
         }
@@ -238,7 +263,12 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
 export function fakeCall(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: FAKE_ACCOUNT_ID, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/ci`, userId: "AIDAEXAMPLEUSERID", id: FAKE_ACCOUNT_ID };
+            return {
+                accountId: FAKE_ACCOUNT_ID,
+                arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/ci`,
+                userId: "AIDAEXAMPLEUSERID",
+                id: FAKE_ACCOUNT_ID,
+            };
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
         case "aws:index/getPartition:getPartition":

@@ -21,7 +21,9 @@ async function main(): Promise<number> {
     const run = await runProgram({ stack: values.stack, preview: values.preview });
     const graph = new ResourceGraph(run.resources);
 
-    console.log(`Previewing stack ${run.project}/${run.stack} on the offline mock engine${run.preview ? " (preview mode: new ids unknown)" : ""}\n`);
+    console.log(
+        `Previewing stack ${run.project}/${run.stack} on the offline mock engine${run.preview ? " (preview mode: new ids unknown)" : ""}\n`,
+    );
     const print = (resource: RecordedResource, depth: number) => {
         console.log(`${"    ".repeat(depth)}+ ${resource.type} ${resource.name}`);
         for (const child of graph.children(resource)) print(child, depth + 1);

@@ -53,7 +53,9 @@ export function buildApi(config: StackConfig, security: Security, auth: UserDire
         opts,
     );
     // The stream function pushes to connections of this API only; known only once the API exists.
-    stream.addGrants("websocket", [{ kind: "websocket-connections", label: "live", executionArn: websocket.executionArn, stage: websocket.stageName }]);
+    stream.addGrants("websocket", [
+        { kind: "websocket-connections", label: "live", executionArn: websocket.executionArn, stage: websocket.stageName },
+    ]);
 
     return { rest, websocket };
 }

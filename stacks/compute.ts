@@ -15,7 +15,14 @@ import { routeAccessFor, ROUTES } from "./routes";
 import type { Security } from "./security";
 
 /** Hand-offs between pipeline steps; every work queue has its DLQ. */
-export const QUEUES = ["raw-signals", "scored-signals", "fused-signals", "risk-checked", "dashboard-updates", "invocation-failures"] as const;
+export const QUEUES = [
+    "raw-signals",
+    "scored-signals",
+    "fused-signals",
+    "risk-checked",
+    "dashboard-updates",
+    "invocation-failures",
+] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface Compute {
@@ -34,25 +41,72 @@ interface FunctionPlan {
 
 export function buildCompute(config: StackConfig, security: Security, data: Data, auth: UserDirectory, provider: aws.Provider): Compute {
     const opts = { provider };
-    const network = config.features.vpc ? new Network("network", { cidrBlock: config.vpcCidr, natPerAz: config.environment === "prod", kmsKeyArn: security.key.arn, flowLogRetentionDays: config.logRetentionDays, region: config.region }, opts) : undefined;
+    const network = config.features.vpc
+        ? new Network(
+              "network",
+              {
+                  cidrBlock: config.vpcCidr,
+                  natPerAz: config.environment === "prod",
+                  kmsKeyArn: security.key.arn,
+                  flowLogRetentionDays: config.logRetentionDays,
+                  region: config.region,
+              },
+              opts,
+          )
+        : undefined;
 
     const queues = Object.fromEntries(
-        QUEUES.map((name) => [name, new QueuePair(name, { kmsKeyArn: security.key.arn, visibilityTimeoutSeconds: 6 * config.lambda.timeoutSeconds }, opts)]),
+        QUEUES.map((name) => [
+            name,
+            new QueuePair(name, { kmsKeyArn: security.key.arn, visibilityTimeoutSeconds: 6 * config.lambda.timeoutSeconds }, opts),
+        ]),
     ) as Record<QueueName, QueuePair>;
 
     const t = data.tables;
     const b = data.buckets;
-    const table = (name: keyof typeof t, access: "read" | "write" | "read-write"): Grant => ({ kind: "table", label: name, tableArn: t[name].arn, access });
-    const bucket = (name: keyof typeof b, prefix: string, access: "get" | "put" | "get-put"): Grant => ({ kind: "bucket", label: `${name}-${prefix}`, bucketArn: b[name].arn, prefix, access });
+    const table = (name: keyof typeof t, access: "read" | "write" | "read-write"): Grant => ({
+        kind: "table",
+        label: name,
+        tableArn: t[name].arn,
+        access,
+    });
+    const bucket = (name: keyof typeof b, prefix: string, access: "get" | "put" | "get-put"): Grant => ({
+        kind: "bucket",
+        label: `${name}-${prefix}`,
+        bucketArn: b[name].arn,
+        prefix,
+        access,
+    });
     const send = (name: QueueName): Grant => ({ kind: "queue", label: name, queueArn: queues[name].queue.arn, access: "send" });
     const consume = (name: QueueName): QueueTrigger => ({ queueArn: queues[name].queue.arn });
-    const consumeGrant = (name: QueueName): Grant => ({ kind: "queue", label: `${name}-trigger`, queueArn: queues[name].queue.arn, access: "consume" });
+    const consumeGrant = (name: QueueName): Grant => ({
+        kind: "queue",
+        label: `${name}-trigger`,
+        queueArn: queues[name].queue.arn,
+        access: "consume",
+    });
     const secret = (name: string): Grant => ({ kind: "secret", label: name, secretArn: security.secrets.arns[name]! });
     const s = config.schedules;
-    const every = (name: string, expression: string, payload: Record<string, unknown>): ScheduleTrigger => ({ name, expression, timezone: s.timezone, payload });
-    const ingest = (source: "social" | "news" | "regulatory", secretName: string | undefined, feeds: string[], expression: string): FunctionPlan => ({
+    const every = (name: string, expression: string, payload: Record<string, unknown>): ScheduleTrigger => ({
+        name,
+        expression,
+        timezone: s.timezone,
+        payload,
+    });
+    const ingest = (
+        source: "social" | "news" | "regulatory",
+        secretName: string | undefined,
+        feeds: string[],
+        expression: string,
+    ): FunctionPlan => ({
         description: `Polls ${source} sources, stores raw items under raw-data/${source}/yyyy/mm/dd/HH/, records new signals and queues them for scoring`,
-        grants: [bucket("raw-data", `${source}/`, "put"), table("signals", "read-write"), table("tracked-entities", "read"), send("raw-signals"), ...(secretName ? [secret(secretName)] : [])],
+        grants: [
+            bucket("raw-data", `${source}/`, "put"),
+            table("signals", "read-write"),
+            table("tracked-entities", "read"),
+            send("raw-signals"),
+            ...(secretName ? [secret(secretName)] : []),
+        ],
         environment: {
             RAW_DATA_BUCKET: b["raw-data"].name,
             SIGNALS_TABLE: t.signals.name,
@@ -71,7 +125,14 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         "ingest-regulatory": ingest("regulatory", undefined, config.sources.regulatory, s.regulatoryIngest),
         score: {
             description: "Scores queued signals with the agents' models and stores scores and features",
-            grants: [table("signals", "read-write"), table("agents-config", "read"), bucket("features", "signals/", "put"), consumeGrant("raw-signals"), send("scored-signals"), secret("llm-api")],
+            grants: [
+                table("signals", "read-write"),
+                table("agents-config", "read"),
+                bucket("features", "signals/", "put"),
+                consumeGrant("raw-signals"),
+                send("scored-signals"),
+                secret("llm-api"),
+            ],
             environment: {
                 SIGNALS_TABLE: t.signals.name,
                 AGENTS_CONFIG_TABLE: t["agents-config"].name,
@@ -83,20 +144,39 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         },
         fuse: {
             description: "Fuses scored signals per asset into candidate views weighted by agent reliability",
-            grants: [table("signals", "read"), table("agents-config", "read"), bucket("curated-data", "fused/", "put"), consumeGrant("scored-signals"), send("fused-signals")],
-            environment: { SIGNALS_TABLE: t.signals.name, AGENTS_CONFIG_TABLE: t["agents-config"].name, CURATED_DATA_BUCKET: b["curated-data"].name, NEXT_QUEUE_URL: queues["fused-signals"].queue.url },
+            grants: [
+                table("signals", "read"),
+                table("agents-config", "read"),
+                bucket("curated-data", "fused/", "put"),
+                consumeGrant("scored-signals"),
+                send("fused-signals"),
+            ],
+            environment: {
+                SIGNALS_TABLE: t.signals.name,
+                AGENTS_CONFIG_TABLE: t["agents-config"].name,
+                CURATED_DATA_BUCKET: b["curated-data"].name,
+                NEXT_QUEUE_URL: queues["fused-signals"].queue.url,
+            },
             queueTrigger: consume("scored-signals"),
         },
         "risk-check": {
             description: "Checks fused candidates against exposure and risk limits",
             grants: [table("proposals", "read"), table("tracked-entities", "read"), consumeGrant("fused-signals"), send("risk-checked")],
-            environment: { PROPOSALS_TABLE: t.proposals.name, TRACKED_ENTITIES_TABLE: t["tracked-entities"].name, NEXT_QUEUE_URL: queues["risk-checked"].queue.url },
+            environment: {
+                PROPOSALS_TABLE: t.proposals.name,
+                TRACKED_ENTITIES_TABLE: t["tracked-entities"].name,
+                NEXT_QUEUE_URL: queues["risk-checked"].queue.url,
+            },
             queueTrigger: consume("fused-signals"),
         },
         propose: {
             description: "Orchestrator: turns risk-checked candidates into trade proposals awaiting a human decision",
             grants: [table("proposals", "read-write"), table("signals", "read"), consumeGrant("risk-checked"), send("dashboard-updates")],
-            environment: { PROPOSALS_TABLE: t.proposals.name, SIGNALS_TABLE: t.signals.name, DASHBOARD_UPDATES_QUEUE_URL: queues["dashboard-updates"].queue.url },
+            environment: {
+                PROPOSALS_TABLE: t.proposals.name,
+                SIGNALS_TABLE: t.signals.name,
+                DASHBOARD_UPDATES_QUEUE_URL: queues["dashboard-updates"].queue.url,
+            },
             queueTrigger: consume("risk-checked"),
         },
         decision: {
@@ -121,7 +201,10 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                 AGENTS_CONFIG_TABLE: t["agents-config"].name,
                 EVAL_BUCKET: b.eval.name,
             },
-            schedules: [every("daily-evaluation", s.evaluation, { task: "evaluate-outcomes" }), every("weekly-learning", s.learning, { task: "recalibrate-agents" })],
+            schedules: [
+                every("daily-evaluation", s.evaluation, { task: "evaluate-outcomes" }),
+                every("weekly-learning", s.learning, { task: "recalibrate-agents" }),
+            ],
         },
         dashboard: {
             description: "Serves dashboard summaries and system metrics",
@@ -162,7 +245,11 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                         logRetentionDays: config.logRetentionDays,
                         kmsKeyArn: security.key.arn,
                         grants: plan.grants,
-                        environment: { ENVIRONMENT: config.environment, ...plan.environment, ...(servesRoutes ? { ROUTE_ACCESS: routeAccessFor(name), CORS_ALLOWED_ORIGINS: corsOrigins } : {}) },
+                        environment: {
+                            ENVIRONMENT: config.environment,
+                            ...plan.environment,
+                            ...(servesRoutes ? { ROUTE_ACCESS: routeAccessFor(name), CORS_ALLOWED_ORIGINS: corsOrigins } : {}),
+                        },
                         reservedConcurrency: config.lambda.reservedConcurrency[name],
                         deadLetterQueueArn: queues["invocation-failures"].queue.arn,
                         schedules: plan.schedules,

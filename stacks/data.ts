@@ -96,7 +96,11 @@ export function buildData(config: StackConfig, security: Security, providers: { 
         const replicaOpts = { provider: providers.replica };
         const replicaLogs = new SecureBucket("replica-access-logs", { receivesAccessLogs: true }, replicaOpts);
         for (const name of REPLICATED) {
-            replicas[name] = new SecureBucket(`${name}-replica`, { kmsKeyArn: security.replicaKey.arn, accessLogBucket: replicaLogs.name }, replicaOpts);
+            replicas[name] = new SecureBucket(
+                `${name}-replica`,
+                { kmsKeyArn: security.replicaKey.arn, accessLogBucket: replicaLogs.name },
+                replicaOpts,
+            );
         }
     }
 
@@ -111,7 +115,14 @@ export function buildData(config: StackConfig, security: Security, providers: { 
                         kmsKeyArn: security.key.arn,
                         accessLogBucket: accessLogs.name,
                         forceDestroy,
-                        replication: replica && security.replicaKey ? { destinationBucketArn: replica.arn, destinationKmsKeyArn: security.replicaKey.arn, destinationRegion: config.replicationRegion! } : undefined,
+                        replication:
+                            replica && security.replicaKey
+                                ? {
+                                      destinationBucketArn: replica.arn,
+                                      destinationKmsKeyArn: security.replicaKey.arn,
+                                      destinationRegion: config.replicationRegion!,
+                                  }
+                                : undefined,
                     },
                     opts,
                 ),
@@ -121,7 +132,12 @@ export function buildData(config: StackConfig, security: Security, providers: { 
 
     const capacity: Capacity =
         config.tables.billingMode === "provisioned"
-            ? { mode: "provisioned", readCapacity: config.tables.readCapacity, writeCapacity: config.tables.writeCapacity, maxCapacity: config.tables.maxCapacity }
+            ? {
+                  mode: "provisioned",
+                  readCapacity: config.tables.readCapacity,
+                  writeCapacity: config.tables.writeCapacity,
+                  maxCapacity: config.tables.maxCapacity,
+              }
             : { mode: "on-demand" };
     const tables = Object.fromEntries(
         TABLES.map((name) => [

@@ -19,7 +19,14 @@ export interface Observability {
     trail: AuditTrail;
 }
 
-export function buildObservability(config: StackConfig, security: Security, data: Data, compute: Compute, api: Api, provider: aws.Provider): Observability {
+export function buildObservability(
+    config: StackConfig,
+    security: Security,
+    data: Data,
+    compute: Compute,
+    api: Api,
+    provider: aws.Provider,
+): Observability {
     const opts = { provider };
     const functions = (Object.keys(compute.functions) as FunctionName[]).map((name) => ({
         name,
@@ -34,9 +41,21 @@ export function buildObservability(config: StackConfig, security: Security, data
     const restApis = [{ name: "api", apiName: api.rest.restApiName, stageName: api.rest.stageName }];
     const tables = (Object.keys(data.tables) as TableName[]).map((name) => ({ name, tableName: data.tables[name].name }));
 
-    const alarms = new AlarmSet("platform", { kmsKeyArn: security.key.arn, alertEmails: config.alertEmails, functions, queues, restApis, tables }, opts);
-    const dashboards = new Dashboards("platform", { region: config.region, functions, queues, restApis, tables, webAclName: api.rest.webAclName, userPoolId: undefined }, opts);
-    const budget = new CostBudget("monthly", { monthlyBudgetUsd: config.monthlyBudgetUsd, alertEmails: config.alertEmails, topicArn: alarms.topicArn }, opts);
+    const alarms = new AlarmSet(
+        "platform",
+        { kmsKeyArn: security.key.arn, alertEmails: config.alertEmails, functions, queues, restApis, tables },
+        opts,
+    );
+    const dashboards = new Dashboards(
+        "platform",
+        { region: config.region, functions, queues, restApis, tables, webAclName: api.rest.webAclName, userPoolId: undefined },
+        opts,
+    );
+    const budget = new CostBudget(
+        "monthly",
+        { monthlyBudgetUsd: config.monthlyBudgetUsd, alertEmails: config.alertEmails, topicArn: alarms.topicArn },
+        opts,
+    );
     const backup = new BackupPlan(
         "daily",
         {

@@ -27,7 +27,11 @@ export function buildSecurity(config: StackConfig, providers: { primary: aws.Pro
         { provider: providers.primary, protect },
     );
     const replicaKey = providers.replica
-        ? new EncryptionKey("platform-replica", { description: `${prefix}: replicas in ${config.replicationRegion}`, alias: `${prefix}-replica` }, { provider: providers.replica, protect })
+        ? new EncryptionKey(
+              "platform-replica",
+              { description: `${prefix}: replicas in ${config.replicationRegion}`, alias: `${prefix}-replica` },
+              { provider: providers.replica, protect },
+          )
         : undefined;
     const secrets = new ProviderSecrets(
         "providers",

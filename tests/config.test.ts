@@ -32,7 +32,9 @@ describe("stack config", () => {
             expect(sizing.dev!.tables.billingMode).to.equal("on-demand");
             expect(sizing.staging!.tables).to.deep.include({ billingMode: "provisioned", readCapacity: 5, writeCapacity: 5 });
             expect(sizing.prod!.tables).to.deep.include({ billingMode: "on-demand", pointInTimeRecovery: true, deletionProtection: true });
-            expect([sizing.dev!.logRetentionDays, sizing.staging!.logRetentionDays, sizing.prod!.logRetentionDays]).to.deep.equal([30, 90, 365]);
+            expect([sizing.dev!.logRetentionDays, sizing.staging!.logRetentionDays, sizing.prod!.logRetentionDays]).to.deep.equal([
+                30, 90, 365,
+            ]);
         });
 
         it("reserve exactly 100 concurrent executions across prod's functions", () => {
@@ -49,11 +51,21 @@ describe("stack config", () => {
         });
 
         it("carry the four required tags", () => {
-            expect(parse("staging").tags).to.deep.equal({ project: "ai-investment", environment: "staging", owner: "platform-team", "cost-center": "cc-ai-investment-staging" });
+            expect(parse("staging").tags).to.deep.equal({
+                project: "ai-investment",
+                environment: "staging",
+                owner: "platform-team",
+                "cost-center": "cc-ai-investment-staging",
+            });
         });
 
         it("run every schedule in Europe/Zurich with seed 002's cadence", () => {
-            expect(parse("dev").schedules).to.deep.include({ timezone: "Europe/Zurich", socialIngest: "rate(1 minute)", newsIngest: "rate(5 minutes)", evaluation: "cron(0 2 * * ? *)" });
+            expect(parse("dev").schedules).to.deep.include({
+                timezone: "Europe/Zurich",
+                socialIngest: "rate(1 minute)",
+                newsIngest: "rate(5 minutes)",
+                evaluation: "cron(0 2 * * ? *)",
+            });
         });
     });
 
@@ -72,7 +84,7 @@ describe("stack config", () => {
                 message = (error as Error).message;
             }
             expect(message).to.match(/^Invalid configuration for stack "staging" \(5 problems\)/);
-            expect(message).to.include("ai-investment:lambdaMemoryMb: expected at least 128, got \"64\"");
+            expect(message).to.include('ai-investment:lambdaMemoryMb: expected at least 128, got "64"');
             expect(message).to.include('ai-investment:logLevel: expected one of "DEBUG", "INFO", "WARN", "ERROR", got "LOUD"');
             expect(message).to.match(/ai-investment:alertEmails\[0\]: expected an e-mail address/);
             expect(message).to.match(/ai-investment:corsOrigins\[0\]: expected an https origin/);
@@ -80,25 +92,40 @@ describe("stack config", () => {
         });
 
         it("rejects a missing or malformed region", () => {
-            expect(problemsOf(() => parse("dev", { "aws:region": undefined }))).to.deep.equal(["aws:region: expected an AWS region such as eu-central-1, got nothing (the key is missing)"]);
+            expect(problemsOf(() => parse("dev", { "aws:region": undefined }))).to.deep.equal([
+                "aws:region: expected an AWS region such as eu-central-1, got nothing (the key is missing)",
+            ]);
             expect(problemsOf(() => parse("dev", { "aws:region": "frankfurt" }))[0]).to.include('got "frankfurt"');
         });
 
         it("rejects unknown keys as likely typos", () => {
-            expect(problemsOf(() => parse("dev", { "ai-investment:lambdaMemory": "256" }))).to.deep.equal(["ai-investment:lambdaMemory: unknown key (typo?)"]);
+            expect(problemsOf(() => parse("dev", { "ai-investment:lambdaMemory": "256" }))).to.deep.equal([
+                "ai-investment:lambdaMemory: unknown key (typo?)",
+            ]);
         });
 
         it("rejects reserved concurrency above the total and for unknown functions", () => {
             expect(problemsOf(() => parse("prod", { "ai-investment:reservedConcurrency": '["score=90","fuse=20"]' }))).to.deep.equal([
                 "ai-investment:reservedConcurrency: the per-function values add up to 110, more than ai-investment:reservedConcurrencyTotal = 100",
             ]);
-            expect(problemsOf(() => parse("prod", { "ai-investment:reservedConcurrency": '["scorer=10"]' }))[0]).to.match(/reservedConcurrency\[0\]: expected "<function>=<count>"/);
+            expect(problemsOf(() => parse("prod", { "ai-investment:reservedConcurrency": '["scorer=10"]' }))[0]).to.match(
+                /reservedConcurrency\[0\]: expected "<function>=<count>"/,
+            );
         });
 
         it("keeps prod's recovery guarantees", () => {
-            const problems = problemsOf(() => parse("prod", { "ai-investment:pointInTimeRecovery": "false", "ai-investment:deletionProtection": "false", "ai-investment:reservedConcurrency": "[]" }));
+            const problems = problemsOf(() =>
+                parse("prod", {
+                    "ai-investment:pointInTimeRecovery": "false",
+                    "ai-investment:deletionProtection": "false",
+                    "ai-investment:reservedConcurrency": "[]",
+                }),
+            );
             expect(problems).to.have.length(3);
-            expect(problems.join("\n")).to.include("pointInTimeRecovery: must be true in prod").and.include("deletionProtection: must be true in prod").and.include("prod must reserve concurrency");
+            expect(problems.join("\n"))
+                .to.include("pointInTimeRecovery: must be true in prod")
+                .and.include("deletionProtection: must be true in prod")
+                .and.include("prod must reserve concurrency");
         });
 
         it("explains why Timestream cannot be enabled", () => {
@@ -106,13 +133,21 @@ describe("stack config", () => {
         });
 
         it("needs a replication region different from the primary one", () => {
-            expect(problemsOf(() => parse("dev", { "ai-investment:enableReplication": "true" }))[0]).to.include("replicationRegion: required");
-            expect(problemsOf(() => parse("prod", { "ai-investment:replicationRegion": "eu-central-1" }))[0]).to.include("must differ from aws:region");
+            expect(problemsOf(() => parse("dev", { "ai-investment:enableReplication": "true" }))[0]).to.include(
+                "replicationRegion: required",
+            );
+            expect(problemsOf(() => parse("prod", { "ai-investment:replicationRegion": "eu-central-1" }))[0]).to.include(
+                "must differ from aws:region",
+            );
         });
 
         it("reports a value of the wrong type", () => {
-            expect(problemsOf(() => parse("dev", { "ai-investment:enableWaf": "yes" }))).to.deep.equal(['ai-investment:enableWaf: expected a boolean, got "yes"']);
-            expect(problemsOf(() => parse("dev", { "ai-investment:newsFeeds": "https://one.example.com/rss" }))[0]).to.include("expected a list");
+            expect(problemsOf(() => parse("dev", { "ai-investment:enableWaf": "yes" }))).to.deep.equal([
+                'ai-investment:enableWaf: expected a boolean, got "yes"',
+            ]);
+            expect(problemsOf(() => parse("dev", { "ai-investment:newsFeeds": "https://one.example.com/rss" }))[0]).to.include(
+                "expected a list",
+            );
         });
     });
 
@@ -134,9 +169,15 @@ describe("stack config", () => {
                 const withoutKey = { ...stackConfig("prod") };
                 delete withoutKey[key];
                 const hasDefault = "default" in decl;
-                const optionalInSchema = /Default per environment/.test((decl as { description?: string }).description ?? "") || key.endsWith("replicationRegion") || key.endsWith("reservedConcurrencyTotal");
+                const optionalInSchema =
+                    /Default per environment/.test((decl as { description?: string }).description ?? "") ||
+                    key.endsWith("replicationRegion") ||
+                    key.endsWith("reservedConcurrencyTotal");
                 if (!hasDefault && !optionalInSchema) {
-                    expect(() => parseStackConfig("prod", "ai-investment", withoutKey), `${key} has no default, so it is required`).to.throw(StackConfigError);
+                    expect(
+                        () => parseStackConfig("prod", "ai-investment", withoutKey),
+                        `${key} has no default, so it is required`,
+                    ).to.throw(StackConfigError);
                 }
             }
         });

@@ -50,7 +50,9 @@ describe("the whole program on the mock engine", function () {
                     expect(JSON.parse(provider.inputs.defaultTags)).to.deep.equal({ tags: config().tags });
                 }
                 const providerRefs = new Set(providers.map((p) => `${p.urn}::${p.id}`));
-                const untagged = graph().resources.filter((r) => r.custom && r.type.startsWith("aws:") && !providerRefs.has(r.provider ?? ""));
+                const untagged = graph().resources.filter(
+                    (r) => r.custom && r.type.startsWith("aws:") && !providerRefs.has(r.provider ?? ""),
+                );
                 expect(untagged.map((r) => `${r.type} ${r.name}`)).to.deep.equal([]);
             });
 
@@ -98,17 +100,26 @@ describe("the whole program on the mock engine", function () {
                             expect(action, `${name}: ${statement.Sid}`).not.to.match(/^\*$|:\*$/);
                         }
                         if (statement.Resource === "*") {
-                            expect(RESOURCE_WILDCARD_ACTIONS as readonly string[], `${name}: ${statement.Sid}`).to.include.members(statement.Action);
+                            expect(RESOURCE_WILDCARD_ACTIONS as readonly string[], `${name}: ${statement.Sid}`).to.include.members(
+                                statement.Action,
+                            );
                         }
                     }
-                    const ownLogGroup = childOf(graph(), functionComponent(graph(), name), "aws:cloudwatch/logGroup:LogGroup")[0]!.outputs.arn;
+                    const ownLogGroup = childOf(graph(), functionComponent(graph(), name), "aws:cloudwatch/logGroup:LogGroup")[0]!.outputs
+                        .arn;
                     const otherLogGroups = graph()
                         .ofType("aws:cloudwatch/logGroup:LogGroup")
                         .map((g) => g.outputs.arn)
                         .filter((arn) => arn !== ownLogGroup);
                     const named = resourcesNamedBy(graph(), name);
-                    expect(named.some((r) => r.startsWith(ownLogGroup)), name).to.equal(true);
-                    expect(named.filter((r) => otherLogGroups.some((arn) => r.startsWith(`${arn}:`))), name).to.deep.equal([]);
+                    expect(
+                        named.some((r) => r.startsWith(ownLogGroup)),
+                        name,
+                    ).to.equal(true);
+                    expect(
+                        named.filter((r) => otherLogGroups.some((arn) => r.startsWith(`${arn}:`))),
+                        name,
+                    ).to.deep.equal([]);
                 }
             });
 
@@ -118,13 +129,25 @@ describe("the whole program on the mock engine", function () {
                 const queue = (n: string) => arnOf(g, "aws:sqs/queue:Queue", n);
                 const secret = (n: string) => g.one("aws:secretsmanager/secret:Secret", `providers-${n}`).outputs.arn;
 
-                expect(resourcesNamedBy(g, "ingest-social")).to.include.members([secret("reddit-api"), queue("raw-signals"), table("signals")]);
+                expect(resourcesNamedBy(g, "ingest-social")).to.include.members([
+                    secret("reddit-api"),
+                    queue("raw-signals"),
+                    table("signals"),
+                ]);
                 expect(resourcesNamedBy(g, "ingest-social")).not.to.include.members([secret("news-api")]);
                 expect(resourcesNamedBy(g, "ingest-news")).to.include(secret("news-api")).and.not.include(secret("reddit-api"));
                 expect(resourcesNamedBy(g, "ingest-regulatory").filter((r) => r.includes(":secretsmanager:"))).to.deep.equal([]);
-                expect(resourcesNamedBy(g, "score")).to.include.members([queue("raw-signals"), queue("scored-signals")]).and.not.include(table("proposals"));
-                expect(resourcesNamedBy(g, "decision")).to.include(table("proposals")).and.not.include.members([table("signals"), table("agents-config")]);
-                expect(resourcesNamedBy(g, "health").filter((r) => !r.includes(":logs:") && !r.includes(":sqs:") && !r.includes(":kms:") && r !== "*")).to.deep.equal([]);
+                expect(resourcesNamedBy(g, "score"))
+                    .to.include.members([queue("raw-signals"), queue("scored-signals")])
+                    .and.not.include(table("proposals"));
+                expect(resourcesNamedBy(g, "decision"))
+                    .to.include(table("proposals"))
+                    .and.not.include.members([table("signals"), table("agents-config")]);
+                expect(
+                    resourcesNamedBy(g, "health").filter(
+                        (r) => !r.includes(":logs:") && !r.includes(":sqs:") && !r.includes(":kms:") && r !== "*",
+                    ),
+                ).to.deep.equal([]);
                 const bucketPut = resourcesNamedBy(g, "ingest-news").filter((r) => r.startsWith("arn:aws:s3:::"));
                 expect(bucketPut).to.deep.equal([`${arnOf(g, BUCKET, "raw-data")}/news/*`]);
                 const connections = resourcesNamedBy(g, "stream").find((r) => r.includes("@connections"));
@@ -133,7 +156,13 @@ describe("the whole program on the mock engine", function () {
 
             it("triggers the queue consumers with partial batch responses and schedules ingestion in Europe/Zurich", () => {
                 const mappings = graph().ofType("aws:lambda/eventSourceMapping:EventSourceMapping");
-                expect(mappings.map((m) => m.name).sort()).to.deep.equal(["fuse-queue-trigger", "propose-queue-trigger", "risk-check-queue-trigger", "score-queue-trigger", "stream-queue-trigger"]);
+                expect(mappings.map((m) => m.name).sort()).to.deep.equal([
+                    "fuse-queue-trigger",
+                    "propose-queue-trigger",
+                    "risk-check-queue-trigger",
+                    "score-queue-trigger",
+                    "stream-queue-trigger",
+                ]);
                 for (const mapping of mappings) expect(mapping.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
                 const schedules = graph().ofType("aws:scheduler/schedule:Schedule");
                 expect(schedules.map((s) => s.inputs.scheduleExpression).sort()).to.deep.equal(
@@ -141,7 +170,9 @@ describe("the whole program on the mock engine", function () {
                 );
                 for (const schedule of schedules) {
                     expect(schedule.inputs.scheduleExpressionTimezone).to.equal("Europe/Zurich");
-                    expect(schedule.inputs.target.deadLetterConfig.arn).to.equal(arnOf(graph(), "aws:sqs/queue:Queue", "invocation-failures"));
+                    expect(schedule.inputs.target.deadLetterConfig.arn).to.equal(
+                        arnOf(graph(), "aws:sqs/queue:Queue", "invocation-failures"),
+                    );
                 }
             });
 
@@ -157,7 +188,12 @@ describe("the whole program on the mock engine", function () {
             it("blocks public access on every bucket and encrypts every table with the key", () => {
                 for (const bucket of graph().ofType(BUCKET)) {
                     const [block] = graph().dependentsVia(bucket, "bucket", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
-                    expect(block?.inputs, bucket.name).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+                    expect(block?.inputs, bucket.name).to.include({
+                        blockPublicAcls: true,
+                        blockPublicPolicy: true,
+                        ignorePublicAcls: true,
+                        restrictPublicBuckets: true,
+                    });
                 }
                 const kmsArn = graph().one("aws:kms/key:Key", "platform-key").outputs.arn;
                 for (const table of graph().ofType(TABLE)) {
@@ -172,8 +208,21 @@ describe("the whole program on the mock engine", function () {
                 expect(outputs.websocketUrl).to.match(/^wss:\/\/[a-z0-9]+\.execute-api\.eu-central-1\.amazonaws\.com\/v1$/);
                 expect(outputs.userPoolId).to.match(/^eu-central-1_[A-Za-z0-9]+$/);
                 expect(outputs.userPoolClientId).to.be.a("string").with.length.greaterThan(10);
-                expect(Object.keys(outputs.tableNames).sort()).to.deep.equal(["agents-config", "connections", "outcomes", "proposals", "signals", "tracked-entities"]);
-                expect(Object.keys(outputs.bucketNames).sort()).to.deep.equal(["backtests", "curated-data", "eval", "features", "raw-data"]);
+                expect(Object.keys(outputs.tableNames).sort()).to.deep.equal([
+                    "agents-config",
+                    "connections",
+                    "outcomes",
+                    "proposals",
+                    "signals",
+                    "tracked-entities",
+                ]);
+                expect(Object.keys(outputs.bucketNames).sort()).to.deep.equal([
+                    "backtests",
+                    "curated-data",
+                    "eval",
+                    "features",
+                    "raw-data",
+                ]);
                 expect(outputs.dashboardNames).to.have.length(4);
                 expect(outputs.alarmTopicArn).to.match(/^arn:aws:sns:eu-central-1:111122223333:/);
             });
@@ -227,7 +276,8 @@ describe("the whole program on the mock engine", function () {
 
         it("runs prod's functions in the VPC's private subnets and the others outside a VPC", () => {
             const vpc = runs.prod!.graph.one("awsx:ec2:Vpc", "network-vpc");
-            for (const fn of runs.prod!.graph.ofType(FUNCTION)) expect(fn.inputs.vpcConfig.subnetIds, fn.name).to.deep.equal(vpc.outputs.privateSubnetIds);
+            for (const fn of runs.prod!.graph.ofType(FUNCTION))
+                expect(fn.inputs.vpcConfig.subnetIds, fn.name).to.deep.equal(vpc.outputs.privateSubnetIds);
             for (const fn of runs.dev!.graph.ofType(FUNCTION)) expect(fn.inputs.vpcConfig).to.equal(undefined);
         });
 
@@ -242,7 +292,10 @@ describe("the whole program on the mock engine", function () {
     describe("a bad stack file", () => {
         it("stops the program before any resource is registered, naming every bad key", async () => {
             let error: unknown;
-            const run = runProgram({ stack: "staging", configOverrides: { "ai-investment:lambdaTimeoutSeconds": "9000", "ai-investment:monthlyBudgetUsd": undefined } }).catch((e) => {
+            const run = runProgram({
+                stack: "staging",
+                configOverrides: { "ai-investment:lambdaTimeoutSeconds": "9000", "ai-investment:monthlyBudgetUsd": undefined },
+            }).catch((e) => {
                 error = e;
             });
             await run;

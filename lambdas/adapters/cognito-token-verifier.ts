@@ -5,5 +5,5 @@ import { CognitoJwtVerifier } from "aws-jwt-verify";
  * fetched once per container and cached; tests preload it with cacheJwks.
  */
 export function cognitoTokenVerifier(userPoolId: string, clientId: string) {
-  return CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: null });
+    return CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: null });
 }

@@ -4,8 +4,8 @@ import { createHttpHandler, httpEnv, pendingRoute, routeKeysOf, type RouteTable 
 import { loggerFromEnv } from "../shared/logger";
 
 const routes: RouteTable = {
-  "GET /metrics": pendingRoute("dashboard-metrics"),
-  "GET /dashboard/summary": pendingRoute("dashboard-metrics"),
+    "GET /metrics": pendingRoute("dashboard-metrics"),
+    "GET /dashboard/summary": pendingRoute("dashboard-metrics"),
 };
 const env = loadEnv({ ...baseEnv, ...httpEnv(routeKeysOf(routes)) });
 

@@ -9,12 +9,12 @@ const env = loadEnv({ ...baseEnv, ...httpEnv(routeKeysOf(routes)) });
 const logger = loggerFromEnv(env);
 
 export const handler = handleTriggers({
-  http: createHttpHandler(routes, env, logger),
-  schedule: createScheduleHandler(
-    {
-      "evaluate-outcomes": pendingTask("outcome-evaluation"),
-      "recalibrate-agents": pendingTask("agent-recalibration"),
-    },
-    logger,
-  ),
+    http: createHttpHandler(routes, env, logger),
+    schedule: createScheduleHandler(
+        {
+            "evaluate-outcomes": pendingTask("outcome-evaluation"),
+            "recalibrate-agents": pendingTask("agent-recalibration"),
+        },
+        logger,
+    ),
 });

@@ -8,9 +8,9 @@ import { createSqsHandler, pendingConsumer } from "../shared/sqs";
 const env = loadEnv(baseEnv);
 
 export const handler = handleTriggers({
-  sqs: createSqsHandler({
-    schema: signalsScoredMessageSchema,
-    process: pendingConsumer("Fusion of scored signals", "signal-fusion"),
-    logger: loggerFromEnv(env),
-  }),
+    sqs: createSqsHandler({
+        schema: signalsScoredMessageSchema,
+        process: pendingConsumer("Fusion of scored signals", "signal-fusion"),
+        logger: loggerFromEnv(env),
+    }),
 });

@@ -7,13 +7,13 @@ import { loggerFromEnv } from "../shared/logger";
 const env = loadEnv({ ...baseEnv, ...httpEnv(["GET /health"]) });
 
 export const handler = handleTriggers({
-  http: createHttpHandler(
-    {
-      "GET /health": async () => ({
-        data: healthReport(env.POWERTOOLS_SERVICE_NAME, env.ENVIRONMENT, env.SERVICE_VERSION),
-      }),
-    },
-    env,
-    loggerFromEnv(env),
-  ),
+    http: createHttpHandler(
+        {
+            "GET /health": async () => ({
+                data: healthReport(env.POWERTOOLS_SERVICE_NAME, env.ENVIRONMENT, env.SERVICE_VERSION),
+            }),
+        },
+        env,
+        loggerFromEnv(env),
+    ),
 });

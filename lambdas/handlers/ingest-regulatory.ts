@@ -7,5 +7,5 @@ import { createScheduleHandler, pendingTask } from "../shared/schedule";
 const env = loadEnv(baseEnv);
 
 export const handler = handleTriggers({
-  schedule: createScheduleHandler({ "ingest:regulatory": pendingTask("regulatory-ingestion") }, loggerFromEnv(env)),
+    schedule: createScheduleHandler({ "ingest:regulatory": pendingTask("regulatory-ingestion") }, loggerFromEnv(env)),
 });

@@ -9,6 +9,6 @@ const env = loadEnv({ ...baseEnv, ...httpEnv(routeKeysOf(routes)) });
 const logger = loggerFromEnv(env);
 
 export const handler = handleTriggers({
-  http: createHttpHandler(routes, env, logger),
-  schedule: createScheduleHandler({ "ingest:social": pendingTask("social-ingestion") }, logger),
+    http: createHttpHandler(routes, env, logger),
+    schedule: createScheduleHandler({ "ingest:social": pendingTask("social-ingestion") }, logger),
 });

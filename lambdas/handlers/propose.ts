@@ -10,10 +10,10 @@ const env = loadEnv({ ...baseEnv, ...httpEnv(routeKeysOf(routes)) });
 const logger = loggerFromEnv(env);
 
 export const handler = handleTriggers({
-  http: createHttpHandler(routes, env, logger),
-  sqs: createSqsHandler({
-    schema: riskAssessedMessageSchema,
-    process: pendingConsumer("Proposal generation from risk-assessed candidates", "proposal-generation"),
-    logger,
-  }),
+    http: createHttpHandler(routes, env, logger),
+    sqs: createSqsHandler({
+        schema: riskAssessedMessageSchema,
+        process: pendingConsumer("Proposal generation from risk-assessed candidates", "proposal-generation"),
+        logger,
+    }),
 });

@@ -10,10 +10,10 @@ const env = loadEnv({ ...baseEnv, ...httpEnv(routeKeysOf(routes)) });
 const logger = loggerFromEnv(env);
 
 export const handler = handleTriggers({
-  http: createHttpHandler(routes, env, logger),
-  sqs: createSqsHandler({
-    schema: candidateFusedMessageSchema,
-    process: pendingConsumer("Risk assessment of fused candidates", "risk-assessment"),
-    logger,
-  }),
+    http: createHttpHandler(routes, env, logger),
+    sqs: createSqsHandler({
+        schema: candidateFusedMessageSchema,
+        process: pendingConsumer("Risk assessment of fused candidates", "risk-assessment"),
+        logger,
+    }),
 });

@@ -10,10 +10,10 @@ const env = loadEnv({ ...baseEnv, ...httpEnv(routeKeysOf(routes)) });
 const logger = loggerFromEnv(env);
 
 export const handler = handleTriggers({
-  http: createHttpHandler(routes, env, logger),
-  sqs: createSqsHandler({
-    schema: signalsIngestedMessageSchema,
-    process: pendingConsumer("Scoring of ingested signals", "signal-scoring"),
-    logger,
-  }),
+    http: createHttpHandler(routes, env, logger),
+    sqs: createSqsHandler({
+        schema: signalsIngestedMessageSchema,
+        process: pendingConsumer("Scoring of ingested signals", "signal-scoring"),
+        logger,
+    }),
 });

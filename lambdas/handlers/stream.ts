@@ -9,21 +9,21 @@ import { createWebSocketHandler } from "../shared/websocket";
 
 const routes: RouteTable = { "GET /dashboard/stream": pendingRoute("dashboard-streaming") };
 const env = loadEnv({
-  ...baseEnv,
-  ...httpEnv(routeKeysOf(routes)),
-  CONNECTIONS_TABLE: envVars.CONNECTIONS_TABLE,
+    ...baseEnv,
+    ...httpEnv(routeKeysOf(routes)),
+    CONNECTIONS_TABLE: envVars.CONNECTIONS_TABLE,
 });
 const logger = loggerFromEnv(env);
 
 export const handler = handleTriggers({
-  http: createHttpHandler(routes, env, logger),
-  websocket: createWebSocketHandler({
-    repository: new DynamoConnectionRepository(env.CONNECTIONS_TABLE, defaultDocumentClient()),
-    logger,
-  }),
-  sqs: createSqsHandler({
-    schema: dashboardUpdateMessageSchema,
-    process: pendingConsumer("Broadcasting dashboard updates to connections", "dashboard-streaming"),
-    logger,
-  }),
+    http: createHttpHandler(routes, env, logger),
+    websocket: createWebSocketHandler({
+        repository: new DynamoConnectionRepository(env.CONNECTIONS_TABLE, defaultDocumentClient()),
+        logger,
+    }),
+    sqs: createSqsHandler({
+        schema: dashboardUpdateMessageSchema,
+        process: pendingConsumer("Broadcasting dashboard updates to connections", "dashboard-streaming"),
+        logger,
+    }),
 });

@@ -1,11 +1,5 @@
 import * as z from "zod";
-import {
-  assetSymbolSchema,
-  proposalCandidateSchema,
-  proposalIdSchema,
-  rawItemSchema,
-  signalKeySchema,
-} from "../domain/values";
+import { assetSymbolSchema, proposalCandidateSchema, proposalIdSchema, rawItemSchema, signalKeySchema } from "../domain/values";
 
 /**
  * Request-body contracts of the REST API. The handlers validate with them, and the infrastructure turns the same
@@ -17,67 +11,64 @@ import {
 const MAX_INGEST_BATCH = 50;
 
 const ingestSocialBody = z.strictObject({
-  items: z.array(rawItemSchema(10_000)).min(1).max(MAX_INGEST_BATCH),
+    items: z.array(rawItemSchema(10_000)).min(1).max(MAX_INGEST_BATCH),
 });
 
 const ingestNewsBody = z.strictObject({
-  items: z
-    .array(rawItemSchema(50_000).extend({ title: z.string().min(1).max(500).optional() }))
-    .min(1)
-    .max(MAX_INGEST_BATCH),
+    items: z
+        .array(rawItemSchema(50_000).extend({ title: z.string().min(1).max(500).optional() }))
+        .min(1)
+        .max(MAX_INGEST_BATCH),
 });
 
 const scoreBody = z.strictObject({
-  signalKeys: z.array(signalKeySchema).min(1).max(100),
+    signalKeys: z.array(signalKeySchema).min(1).max(100),
 });
 
 const proposeBody = z.strictObject({
-  asset: assetSymbolSchema,
-  horizon: z.enum(["intraday", "swing", "position"]).optional(),
+    asset: assetSymbolSchema,
+    horizon: z.enum(["intraday", "swing", "position"]).optional(),
 });
 
 const riskCheckBody = z.strictObject({
-  candidate: proposalCandidateSchema,
+    candidate: proposalCandidateSchema,
 });
 
 const decisionBody = z.strictObject({
-  proposalId: proposalIdSchema,
-  decision: z.enum(["approve", "reject"]),
-  // Kept with the decision for the audit trail.
-  reason: z.string().min(1).max(2000),
+    proposalId: proposalIdSchema,
+    decision: z.enum(["approve", "reject"]),
+    // Kept with the decision for the audit trail.
+    reason: z.string().min(1).max(2000),
 });
 
 const evaluateBody = z.strictObject({
-  // Either one proposal or every proposal decided within a range of days (inclusive).
-  scope: z.union([
-    z.strictObject({ proposalId: proposalIdSchema }),
-    z.strictObject({ from: z.iso.date(), to: z.iso.date() }),
-  ]),
+    // Either one proposal or every proposal decided within a range of days (inclusive).
+    scope: z.union([z.strictObject({ proposalId: proposalIdSchema }), z.strictObject({ from: z.iso.date(), to: z.iso.date() })]),
 });
 
 export const requestBodySchemas = {
-  "POST /ingest/social": ingestSocialBody,
-  "POST /ingest/news": ingestNewsBody,
-  "POST /score": scoreBody,
-  "POST /propose": proposeBody,
-  "POST /risk/check": riskCheckBody,
-  "POST /decision": decisionBody,
-  "POST /evaluate": evaluateBody,
+    "POST /ingest/social": ingestSocialBody,
+    "POST /ingest/news": ingestNewsBody,
+    "POST /score": scoreBody,
+    "POST /propose": proposeBody,
+    "POST /risk/check": riskCheckBody,
+    "POST /decision": decisionBody,
+    "POST /evaluate": evaluateBody,
 } as const;
 
 /** Every REST route with the function (lambdas/handlers/<name>.ts) that serves it. */
 export const apiRoutes = {
-  "GET /health": "health",
-  "GET /metrics": "dashboard",
-  "GET /dashboard/summary": "dashboard",
-  "GET /dashboard/stream": "stream",
-  "POST /ingest/social": "ingest-social",
-  "POST /ingest/news": "ingest-news",
-  "POST /score": "score",
-  "POST /propose": "propose",
-  "POST /risk/check": "risk-check",
-  "POST /decision": "decision",
-  "POST /evaluate": "evaluate",
+    "GET /health": "health",
+    "GET /metrics": "dashboard",
+    "GET /dashboard/summary": "dashboard",
+    "GET /dashboard/stream": "stream",
+    "POST /ingest/social": "ingest-social",
+    "POST /ingest/news": "ingest-news",
+    "POST /score": "score",
+    "POST /propose": "propose",
+    "POST /risk/check": "risk-check",
+    "POST /decision": "decision",
+    "POST /evaluate": "evaluate",
 } as const;
 
 /** "METHOD /path", matching `${event.httpMethod} ${event.resource}` of an API Gateway REST proxy event. */
@@ -86,10 +77,8 @@ export type RouteKey = keyof typeof apiRoutes;
 export type routeKey = RouteKey;
 export type RouteWithBody = keyof typeof requestBodySchemas;
 
-export type RequestBody<K extends RouteKey> = K extends RouteWithBody
-  ? z.output<(typeof requestBodySchemas)[K]>
-  : undefined;
+export type RequestBody<K extends RouteKey> = K extends RouteWithBody ? z.output<(typeof requestBodySchemas)[K]> : undefined;
 
 export function hasRequestBody(route: RouteKey): route is RouteWithBody {
-  return route in requestBodySchemas;
+    return route in requestBodySchemas;
 }

@@ -9,17 +9,17 @@ import { LOG_LEVELS } from "./logger";
 
 /** Parses a variable that carries JSON, reporting malformed JSON as a normal validation issue. */
 export function jsonText<T extends z.ZodType>(schema: T) {
-  return z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: "custom", message: "must be valid JSON" });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+    return z
+        .string()
+        .transform((text, context) => {
+            try {
+                return JSON.parse(text) as unknown;
+            } catch {
+                context.addIssue({ code: "custom", message: "must be valid JSON" });
+                return z.NEVER;
+            }
+        })
+        .pipe(schema);
 }
 
 const tableName = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: "must be a DynamoDB table name" });
@@ -27,57 +27,50 @@ const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { erro
 const queueUrl = z.url({ protocol: /^https$/, error: "must be an https SQS queue URL" });
 
 export const baseEnv = {
-  ENVIRONMENT: z.enum(["dev", "staging", "prod"]),
-  LOG_LEVEL: z.enum(LOG_LEVELS),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1),
-  SERVICE_VERSION: z.string().min(1).optional(),
+    ENVIRONMENT: z.enum(["dev", "staging", "prod"]),
+    LOG_LEVEL: z.enum(LOG_LEVELS),
+    POWERTOOLS_SERVICE_NAME: z.string().min(1),
+    SERVICE_VERSION: z.string().min(1).optional(),
 };
 
 export const envVars = {
-  CORS_ALLOWED_ORIGINS: jsonText(
-    z.array(
-      z.string().regex(/^https?:\/\/[^/\s]+$/, { error: "must be an origin like https://app.example.com (no path)" }),
+    CORS_ALLOWED_ORIGINS: jsonText(
+        z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, { error: "must be an origin like https://app.example.com (no path)" })),
     ),
-  ),
-  SIGNALS_TABLE: tableName,
-  PROPOSALS_TABLE: tableName,
-  OUTCOMES_TABLE: tableName,
-  AGENTS_CONFIG_TABLE: tableName,
-  TRACKED_ENTITIES_TABLE: tableName,
-  CONNECTIONS_TABLE: tableName,
-  RAW_DATA_BUCKET: bucketName,
-  CURATED_DATA_BUCKET: bucketName,
-  FEATURES_BUCKET: bucketName,
-  EVAL_BUCKET: bucketName,
-  NEXT_QUEUE_URL: queueUrl,
-  DASHBOARD_UPDATES_QUEUE_URL: queueUrl,
-  // An ARN only: the secret value is read at run time and never placed in the environment.
-  PROVIDER_SECRET_ARN: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, {
-      error: "must be the ARN of a Secrets Manager secret",
+    SIGNALS_TABLE: tableName,
+    PROPOSALS_TABLE: tableName,
+    OUTCOMES_TABLE: tableName,
+    AGENTS_CONFIG_TABLE: tableName,
+    TRACKED_ENTITIES_TABLE: tableName,
+    CONNECTIONS_TABLE: tableName,
+    RAW_DATA_BUCKET: bucketName,
+    CURATED_DATA_BUCKET: bucketName,
+    FEATURES_BUCKET: bucketName,
+    EVAL_BUCKET: bucketName,
+    NEXT_QUEUE_URL: queueUrl,
+    DASHBOARD_UPDATES_QUEUE_URL: queueUrl,
+    // An ARN only: the secret value is read at run time and never placed in the environment.
+    PROVIDER_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, {
+        error: "must be the ARN of a Secrets Manager secret",
     }),
-  SOURCE_FEEDS: jsonText(z.array(z.string().min(1).max(2048)).min(1)),
-  USER_POOL_ID: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, { error: "must be a Cognito user pool id" }),
-  USER_POOL_CLIENT_ID: z.string().regex(/^[a-z0-9]{1,128}$/, { error: "must be a Cognito app client id" }),
-  // The API Gateway management endpoint (https://{api-id}.execute-api.{region}.amazonaws.com/{stage}).
-  WEBSOCKET_ENDPOINT: z.url({ protocol: /^https$/, error: "must be the https management endpoint of the WebSocket API" }),
+    SOURCE_FEEDS: jsonText(z.array(z.string().min(1).max(2048)).min(1)),
+    USER_POOL_ID: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, { error: "must be a Cognito user pool id" }),
+    USER_POOL_CLIENT_ID: z.string().regex(/^[a-z0-9]{1,128}$/, { error: "must be a Cognito app client id" }),
+    // The API Gateway management endpoint (https://{api-id}.execute-api.{region}.amazonaws.com/{stage}).
+    WEBSOCKET_ENDPOINT: z.url({ protocol: /^https$/, error: "must be the https management endpoint of the WebSocket API" }),
 };
 
 export type EnvSource = Record<string, string | undefined>;
 
-export function loadEnv<Shape extends z.ZodRawShape>(
-  shape: Shape,
-  source: EnvSource = process.env,
-): z.output<z.ZodObject<Shape>> {
-  const result = z.object(shape).safeParse(source);
-  if (result.success) return result.data;
-  throw new ConfigurationError(result.error.issues.map((issue) => describeIssue(issue, source)));
+export function loadEnv<Shape extends z.ZodRawShape>(shape: Shape, source: EnvSource = process.env): z.output<z.ZodObject<Shape>> {
+    const result = z.object(shape).safeParse(source);
+    if (result.success) return result.data;
+    throw new ConfigurationError(result.error.issues.map((issue) => describeIssue(issue, source)));
 }
 
 function describeIssue(issue: z.core.$ZodIssue, source: EnvSource): string {
-  const name = String(issue.path[0] ?? "environment");
-  if (issue.path.length === 1 && source[name] === undefined) return `${name}: is required but not set`;
-  const where = issue.path.length > 1 ? `${name} at ${issue.path.slice(1).join(".")}` : name;
-  return `${where}: ${issue.message}`;
+    const name = String(issue.path[0] ?? "environment");
+    if (issue.path.length === 1 && source[name] === undefined) return `${name}: is required but not set`;
+    const where = issue.path.length > 1 ? `${name} at ${issue.path.slice(1).join(".")}` : name;
+    return `${where}: ${issue.message}`;
 }

@@ -12,17 +12,17 @@ export type UserGroup = (typeof USER_GROUPS)[number];
 export const PUBLIC_ACCESS = "public";
 
 export const routeAccessRuleSchema = z.union([z.literal(PUBLIC_ACCESS), z.array(z.enum(USER_GROUPS)).min(1)], {
-  error: `must be "public" or a non-empty list of the groups ${USER_GROUPS.join(", ")}`,
+    error: `must be "public" or a non-empty list of the groups ${USER_GROUPS.join(", ")}`,
 });
 export type RouteAccessRule = z.infer<typeof routeAccessRuleSchema>;
 export type RouteAccess = Record<string, RouteAccessRule>;
 
 /** ROUTE_ACCESS must name every route the function serves: a route without a rule would be neither open nor closed. */
 export function routeAccessSchema(servedRoutes: readonly string[]) {
-  return jsonText(z.record(z.string(), routeAccessRuleSchema)).superRefine((access, context) => {
-    const missing = servedRoutes.filter((route) => !(route in access));
-    if (missing.length > 0) context.addIssue({ code: "custom", message: `has no rule for ${missing.join(", ")}` });
-  });
+    return jsonText(z.record(z.string(), routeAccessRuleSchema)).superRefine((access, context) => {
+        const missing = servedRoutes.filter((route) => !(route in access));
+        if (missing.length > 0) context.addIssue({ code: "custom", message: `has no rule for ${missing.join(", ")}` });
+    });
 }
 
 /**
@@ -32,15 +32,15 @@ export function routeAccessSchema(servedRoutes: readonly string[]) {
  * - decoded JWT payloads and our WebSocket authorizer context: ["approver","analyst"] or "approver,analyst"
  */
 export function parseGroupsClaim(claim: unknown): string[] {
-  if (Array.isArray(claim)) return claim.filter((group): group is string => typeof group === "string" && group !== "");
-  if (typeof claim !== "string") return [];
-  const listText = claim.trim().replace(/^\[(.*)\]$/s, "$1");
-  return listText
-    .split(/[\s,]+/)
-    .map((group) => group.replace(/^["']|["']$/g, ""))
-    .filter((group) => group !== "");
+    if (Array.isArray(claim)) return claim.filter((group): group is string => typeof group === "string" && group !== "");
+    if (typeof claim !== "string") return [];
+    const listText = claim.trim().replace(/^\[(.*)\]$/s, "$1");
+    return listText
+        .split(/[\s,]+/)
+        .map((group) => group.replace(/^["']|["']$/g, ""))
+        .filter((group) => group !== "");
 }
 
 export function isAllowed(rule: RouteAccessRule, callerGroups: readonly string[]): boolean {
-  return rule === PUBLIC_ACCESS || rule.some((group) => callerGroups.includes(group));
+    return rule === PUBLIC_ACCESS || rule.some((group) => callerGroups.includes(group));
 }

@@ -11,9 +11,9 @@ import type { Logger } from "./logger";
  */
 
 export const schedulePayloadSchema = z.discriminatedUnion("task", [
-  z.strictObject({ task: z.literal("ingest"), source: z.enum(["social", "news", "regulatory"]) }),
-  z.strictObject({ task: z.literal("evaluate-outcomes") }),
-  z.strictObject({ task: z.literal("recalibrate-agents") }),
+    z.strictObject({ task: z.literal("ingest"), source: z.enum(["social", "news", "regulatory"]) }),
+    z.strictObject({ task: z.literal("evaluate-outcomes") }),
+    z.strictObject({ task: z.literal("recalibrate-agents") }),
 ]);
 
 export type SchedulePayload = z.infer<typeof schedulePayloadSchema>;
@@ -22,44 +22,44 @@ export type SchedulePayload = z.infer<typeof schedulePayloadSchema>;
 export type ScheduledTaskId = "ingest:social" | "ingest:news" | "ingest:regulatory" | "evaluate-outcomes" | "recalibrate-agents";
 
 export function taskIdOf(payload: SchedulePayload): ScheduledTaskId {
-  return payload.task === "ingest" ? `ingest:${payload.source}` : payload.task;
+    return payload.task === "ingest" ? `ingest:${payload.source}` : payload.task;
 }
 
 export type ScheduledTask = (payload: SchedulePayload, context: { logger: Logger }) => Promise<void>;
 export type ScheduledTasks = Partial<Record<ScheduledTaskId, ScheduledTask>>;
 
 export class ScheduleError extends Error {
-  override name = "ScheduleError";
+    override name = "ScheduleError";
 }
 
 /** Scheduled work whose capability is not built yet: fails loudly so the failure destination records it. */
 export function pendingTask(capability: Capability): ScheduledTask {
-  return async (payload) => {
-    throw new NotImplementedError(`Scheduled task ${taskIdOf(payload)}`, capability);
-  };
+    return async (payload) => {
+        throw new NotImplementedError(`Scheduled task ${taskIdOf(payload)}`, capability);
+    };
 }
 
 export function createScheduleHandler(tasks: ScheduledTasks, logger: Logger) {
-  return async (event: unknown, context?: Context): Promise<void> => {
-    const taskLogger = logger.child({ correlationId: context?.awsRequestId });
-    const parsed = schedulePayloadSchema.safeParse(event);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`);
-      taskLogger.error("invalid schedule payload", { problems });
-      throw new ScheduleError(`Invalid schedule payload: ${problems.join("; ")}`);
-    }
-    const taskId = taskIdOf(parsed.data);
-    const task = tasks[taskId];
-    if (task === undefined) {
-      throw new ScheduleError(`This function does not run scheduled task ${taskId}; check the schedule's target.`);
-    }
-    taskLogger.info("scheduled task started", { taskId });
-    try {
-      await task(parsed.data, { logger: taskLogger });
-    } catch (error) {
-      taskLogger.error("scheduled task failed", { taskId, error });
-      throw error;
-    }
-    taskLogger.info("scheduled task finished", { taskId });
-  };
+    return async (event: unknown, context?: Context): Promise<void> => {
+        const taskLogger = logger.child({ correlationId: context?.awsRequestId });
+        const parsed = schedulePayloadSchema.safeParse(event);
+        if (!parsed.success) {
+            const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`);
+            taskLogger.error("invalid schedule payload", { problems });
+            throw new ScheduleError(`Invalid schedule payload: ${problems.join("; ")}`);
+        }
+        const taskId = taskIdOf(parsed.data);
+        const task = tasks[taskId];
+        if (task === undefined) {
+            throw new ScheduleError(`This function does not run scheduled task ${taskId}; check the schedule's target.`);
+        }
+        taskLogger.info("scheduled task started", { taskId });
+        try {
+            await task(parsed.data, { logger: taskLogger });
+        } catch (error) {
+            taskLogger.error("scheduled task failed", { taskId, error });
+            throw error;
+        }
+        taskLogger.info("scheduled task finished", { taskId });
+    };
 }

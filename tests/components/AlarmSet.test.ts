@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { runInline } from "../../offline/engine";
-import { ResourceGraph, } from "../../offline/graph";
+import { ResourceGraph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/engine";
 import { AlarmSet, type AlarmKind } from "../../components/AlarmSet";
 
@@ -34,12 +34,15 @@ describe("AlarmSet", () => {
         graph = new ResourceGraph(resources);
         const unwrap = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
         topicArn = await unwrap(result.topicArn);
-        alarmNames = await unwrap(pulumi.output(result.alarmNames)) as Record<AlarmKind, string[]>;
+        alarmNames = (await unwrap(pulumi.output(result.alarmNames))) as Record<AlarmKind, string[]>;
     });
 
     it("creates 3 alarms per function, 2 per queue, 2 per API and 1 per table", () => {
         expect(graph.ofType(ALARM)).to.have.length(2 * 3 + 2 + 2 + 1);
-        expect(alarmNames["function-errors"]).to.deep.equal(["ai-investment-test-score-function-errors", "ai-investment-test-ingest-news-function-errors"]);
+        expect(alarmNames["function-errors"]).to.deep.equal([
+            "ai-investment-test-score-function-errors",
+            "ai-investment-test-ingest-news-function-errors",
+        ]);
         expect(alarmNames["api-5xx-rate"]).to.deep.equal(["ai-investment-test-public-api-5xx-rate"]);
         expect(Object.values(alarmNames).flat()).to.have.length(11);
     });
@@ -74,7 +77,13 @@ describe("AlarmSet", () => {
 
     it("alarms as soon as the DLQ holds a message for 1 minute, and on a stale work queue", () => {
         const dlq = alarm("signals-dlq-messages").inputs;
-        expect(dlq).to.include({ metricName: "ApproximateNumberOfMessagesVisible", threshold: 0, period: 60, evaluationPeriods: 1, comparisonOperator: "GreaterThanThreshold" });
+        expect(dlq).to.include({
+            metricName: "ApproximateNumberOfMessagesVisible",
+            threshold: 0,
+            period: 60,
+            evaluationPeriods: 1,
+            comparisonOperator: "GreaterThanThreshold",
+        });
         expect(dlq.dimensions).to.deep.equal({ QueueName: "signals-dlq-abc" });
         const age = alarm("signals-queue-age").inputs;
         expect(age).to.include({ metricName: "ApproximateAgeOfOldestMessage", threshold: 900, period: 300, evaluationPeriods: 3 });
@@ -82,9 +91,19 @@ describe("AlarmSet", () => {
     });
 
     it("follows seed 001 for function errors and throttles and scales the duration alarm to the timeout", () => {
-        expect(alarm("score-function-errors").inputs).to.include({ metricName: "Errors", statistic: "Sum", threshold: 5, period: 300, comparisonOperator: "GreaterThanThreshold" });
+        expect(alarm("score-function-errors").inputs).to.include({
+            metricName: "Errors",
+            statistic: "Sum",
+            threshold: 5,
+            period: 300,
+            comparisonOperator: "GreaterThanThreshold",
+        });
         expect(alarm("score-function-errors").inputs.dimensions).to.deep.equal({ FunctionName: "ai-investment-test-score" });
-        expect(alarm("score-function-throttles").inputs).to.include({ metricName: "Throttles", threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold" });
+        expect(alarm("score-function-throttles").inputs).to.include({
+            metricName: "Throttles",
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+        });
         expect(alarm("score-function-duration").inputs).to.include({ extendedStatistic: "p95", threshold: 48000, evaluationPeriods: 3 });
         expect(alarm("ingest-news-function-duration").inputs.threshold).to.equal(24000);
     });
@@ -92,7 +111,10 @@ describe("AlarmSet", () => {
     it("alarms on any DynamoDB read or write throttle", () => {
         const a = alarm("proposals-table-throttles").inputs;
         expect(a).to.include({ threshold: 0, comparisonOperator: "GreaterThanThreshold" });
-        const names = a.metricQueries.filter((q: any) => q.metric).map((q: any) => q.metric.metricName).sort();
+        const names = a.metricQueries
+            .filter((q: any) => q.metric)
+            .map((q: any) => q.metric.metricName)
+            .sort();
         expect(names).to.deep.equal(["ReadThrottleEvents", "WriteThrottleEvents"]);
         expect(a.metricQueries.every((q: any) => !q.metric || q.metric.dimensions.TableName === "proposals-abc")).to.equal(true);
     });

@@ -45,7 +45,12 @@ const BASE_ROUTES: ApiRoute[] = [
     { method: "GET", path: "/health", handler: fakeHandler("health"), access: "public" },
     { method: "POST", path: "/risk/check", handler: fakeHandler("risk-check"), access: ANALYSTS, requestSchema: riskCheckBody },
     { method: "POST", path: "/decision", handler: fakeHandler("decision"), access: { groups: ["approver", "admin"] } },
-    { method: "GET", path: "/dashboard/summary", handler: fakeHandler("dashboard"), access: { groups: ["viewer", "analyst", "approver", "admin"] } },
+    {
+        method: "GET",
+        path: "/dashboard/summary",
+        handler: fakeHandler("dashboard"),
+        access: { groups: ["viewer", "analyst", "approver", "admin"] },
+    },
 ];
 const ORIGINS = ["https://app.example.com", "https://admin.example.com"];
 
@@ -85,11 +90,23 @@ describe("ApiWithAuth", () => {
     describe("methods", () => {
         it("puts the Cognito authorizer and an API key on every non-public method", () => {
             const authorizer = graph.one(T.authorizer, "api-cognito-authorizer");
-            expect(authorizer.inputs).to.deep.include({ type: "COGNITO_USER_POOLS", providerArns: [USER_POOL_ARN], identitySource: "method.request.header.Authorization" });
+            expect(authorizer.inputs).to.deep.include({
+                type: "COGNITO_USER_POOLS",
+                providerArns: [USER_POOL_ARN],
+                identitySource: "method.request.header.Authorization",
+            });
             const guarded = graph.ofType(T.method).filter((m) => !["api-get-health"].includes(m.name) && m.inputs.httpMethod !== "OPTIONS");
-            expect(guarded.map((m) => m.name).sort()).to.deep.equal(["api-get-dashboard-summary", "api-post-decision", "api-post-risk-check"]);
+            expect(guarded.map((m) => m.name).sort()).to.deep.equal([
+                "api-get-dashboard-summary",
+                "api-post-decision",
+                "api-post-risk-check",
+            ]);
             for (const method of guarded) {
-                expect(method.inputs, method.name).to.include({ authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id, apiKeyRequired: true });
+                expect(method.inputs, method.name).to.include({
+                    authorization: "COGNITO_USER_POOLS",
+                    authorizerId: authorizer.id,
+                    apiKeyRequired: true,
+                });
             }
         });
 
@@ -108,7 +125,12 @@ describe("ApiWithAuth", () => {
             expect(risk.inputs).to.include({ pathPart: "risk", parentId: rootId });
             expect(check.inputs).to.include({ pathPart: "check", parentId: risk.id });
             expect(graph.one(T.method, "api-post-risk-check").inputs.resourceId).to.equal(check.id);
-            expect(graph.ofType(T.resource).map((r) => r.name).sort()).to.deep.equal([
+            expect(
+                graph
+                    .ofType(T.resource)
+                    .map((r) => r.name)
+                    .sort(),
+            ).to.deep.equal([
                 "api-resource-dashboard",
                 "api-resource-dashboard-summary",
                 "api-resource-decision",
@@ -120,7 +142,12 @@ describe("ApiWithAuth", () => {
 
         it("proxies every route to its own function with POST", () => {
             const integration = graph.one(T.integration, "api-post-risk-check-integration").inputs;
-            expect(integration).to.include({ type: "AWS_PROXY", integrationHttpMethod: "POST", uri: fakeHandler("risk-check").invokeArn, httpMethod: "POST" });
+            expect(integration).to.include({
+                type: "AWS_PROXY",
+                integrationHttpMethod: "POST",
+                uri: fakeHandler("risk-check").invokeArn,
+                httpMethod: "POST",
+            });
             expect(graph.one(T.integration, "api-get-health-integration").inputs.uri).to.equal(fakeHandler("health").invokeArn);
         });
 
@@ -201,9 +228,20 @@ describe("ApiWithAuth", () => {
     describe("gateway responses", () => {
         it("renders API Gateway's own errors as the error envelope", () => {
             const responses = graph.ofType(T.response);
-            expect(responses.map((r) => r.inputs.responseType).sort()).to.deep.equal(["ACCESS_DENIED", "BAD_REQUEST_BODY", "DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED", "UNAUTHORIZED"]);
-            const unauthorized = responses.find((r) => r.inputs.responseType === "UNAUTHORIZED")!.inputs.responseTemplates["application/json"];
-            expect(unauthorized).to.equal('{"success":false,"error":{"code":"UNAUTHENTICATED","message":$context.error.messageString},"timestamp":"$context.requestTime"}');
+            expect(responses.map((r) => r.inputs.responseType).sort()).to.deep.equal([
+                "ACCESS_DENIED",
+                "BAD_REQUEST_BODY",
+                "DEFAULT_4XX",
+                "DEFAULT_5XX",
+                "THROTTLED",
+                "UNAUTHORIZED",
+            ]);
+            const unauthorized = responses.find((r) => r.inputs.responseType === "UNAUTHORIZED")!.inputs.responseTemplates[
+                "application/json"
+            ];
+            expect(unauthorized).to.equal(
+                '{"success":false,"error":{"code":"UNAUTHENTICATED","message":$context.error.messageString},"timestamp":"$context.requestTime"}',
+            );
         });
     });
 
@@ -219,12 +257,18 @@ describe("ApiWithAuth", () => {
             expect(first).to.match(/^[0-9a-f]{64}$/);
             const again = await build(argsWith({ routes: [...BASE_ROUTES].reverse() }));
             expect(trigger(again.graph)).to.equal(first);
-            const more = await build(argsWith({ routes: [...BASE_ROUTES, { method: "POST", path: "/evaluate", handler: fakeHandler("evaluate"), access: ANALYSTS }] }));
+            const more = await build(
+                argsWith({
+                    routes: [...BASE_ROUTES, { method: "POST", path: "/evaluate", handler: fakeHandler("evaluate"), access: ANALYSTS }],
+                }),
+            );
             expect(trigger(more.graph)).to.not.equal(first);
         });
 
         it("changes the trigger when a request schema changes", async () => {
-            const stricter = BASE_ROUTES.map((r) => (r.path === "/risk/check" ? { ...r, requestSchema: riskCheckBody.extend({ note: z.string().max(100).optional() }) } : r));
+            const stricter = BASE_ROUTES.map((r) =>
+                r.path === "/risk/check" ? { ...r, requestSchema: riskCheckBody.extend({ note: z.string().max(100).optional() }) } : r,
+            );
             const changed = await build(argsWith({ routes: stricter }));
             expect(trigger(changed.graph)).to.not.equal(trigger(graph));
         });
@@ -234,18 +278,41 @@ describe("ApiWithAuth", () => {
         it("traces with X-Ray and writes JSON access logs to a KMS-encrypted log group with retention", () => {
             const stage = graph.one(T.stage, "api-stage");
             const logs = graph.one(T.logGroup, "api-access-logs");
-            expect(stage.inputs).to.include({ stageName: "v1", xrayTracingEnabled: true, deployment: graph.one(T.deployment, "api-deployment").id });
+            expect(stage.inputs).to.include({
+                stageName: "v1",
+                xrayTracingEnabled: true,
+                deployment: graph.one(T.deployment, "api-deployment").id,
+            });
             expect(stage.inputs.accessLogSettings.destinationArn).to.equal(logs.outputs.arn);
             expect(logs.inputs).to.include({ kmsKeyId: KEY_ARN, retentionInDays: 365 });
             const format = JSON.parse(stage.inputs.accessLogSettings.format);
-            expect(Object.keys(format)).to.include.members(["requestId", "ip", "caller", "user", "requestTime", "httpMethod", "resourcePath", "status", "protocol", "responseLength", "integrationError", "latency"]);
+            expect(Object.keys(format)).to.include.members([
+                "requestId",
+                "ip",
+                "caller",
+                "user",
+                "requestTime",
+                "httpMethod",
+                "resourcePath",
+                "status",
+                "protocol",
+                "responseLength",
+                "integrationError",
+                "latency",
+            ]);
             expect(format.user).to.equal("$context.authorizer.claims.sub");
         });
 
         it("logs execution errors without data traces and throttles every method from the args", () => {
             const settings = graph.one(T.methodSettings, "api-method-settings").inputs;
             expect(settings.methodPath).to.equal("*/*");
-            expect(settings.settings).to.deep.equal({ metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: 50, throttlingBurstLimit: 100 });
+            expect(settings.settings).to.deep.equal({
+                metricsEnabled: true,
+                loggingLevel: "ERROR",
+                dataTraceEnabled: false,
+                throttlingRateLimit: 50,
+                throttlingBurstLimit: 100,
+            });
         });
 
         it("sets the account's CloudWatch role before the stage enables logging", () => {
@@ -272,7 +339,9 @@ describe("ApiWithAuth", () => {
 
         it("reports url, ids and ARNs", async () => {
             const stage = graph.one(T.stage, "api-stage");
-            expect(await resolve(api.url)).to.equal(stage.outputs.invokeUrl).and.match(/^https:\/\/[a-z0-9]+\.execute-api\.eu-central-1\.amazonaws\.com\/v1$/);
+            expect(await resolve(api.url))
+                .to.equal(stage.outputs.invokeUrl)
+                .and.match(/^https:\/\/[a-z0-9]+\.execute-api\.eu-central-1\.amazonaws\.com\/v1$/);
             expect(await resolve(api.stageArn)).to.equal(stage.outputs.arn);
             expect(await resolve(api.restApiId)).to.equal(graph.one(T.api, "api").id);
             expect(await resolve(api.accessLogGroupName)).to.equal("/aws/apigateway/ai-investment-test-api/access");
@@ -290,7 +359,10 @@ describe("ApiWithAuth", () => {
             expect(rate.statement.rateBasedStatement).to.deep.equal({ limit: 2000, evaluationWindowSec: 300, aggregateKeyType: "IP" });
             expect(rate.action).to.deep.equal({ block: {} });
             const groups = acl.rules.filter((r: any) => r.statement.managedRuleGroupStatement);
-            expect(groups.map((r: any) => r.statement.managedRuleGroupStatement.name)).to.deep.equal(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]);
+            expect(groups.map((r: any) => r.statement.managedRuleGroupStatement.name)).to.deep.equal([
+                "AWSManagedRulesCommonRuleSet",
+                "AWSManagedRulesKnownBadInputsRuleSet",
+            ]);
             for (const rule of groups) expect(rule.overrideAction).to.deep.equal({ none: {} });
             for (const rule of acl.rules) expect(rule.visibilityConfig.cloudwatchMetricsEnabled, rule.name).to.equal(true);
             expect(acl.visibilityConfig.cloudwatchMetricsEnabled).to.equal(true);

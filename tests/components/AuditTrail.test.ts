@@ -15,7 +15,11 @@ describe("AuditTrail", () => {
         const { resources } = await runInline(() => {
             // An explicit regional provider, as stacks/platform.ts passes one: the trail ARN embeds its region.
             const provider = new aws.Provider("aws", { region: "eu-central-1" });
-            return new AuditTrail("audit", { kmsKeyArn: KEY_ARN, accessLogBucket: "access-logs-bucket", dataBucketArns: DATA_BUCKETS }, { providers: [provider] });
+            return new AuditTrail(
+                "audit",
+                { kmsKeyArn: KEY_ARN, accessLogBucket: "access-logs-bucket", dataBucketArns: DATA_BUCKETS },
+                { providers: [provider] },
+            );
         });
         graph = new ResourceGraph(resources);
     });
@@ -42,16 +46,23 @@ describe("AuditTrail", () => {
         const bucket = graph.one("aws:s3/bucket:Bucket", "audit-bucket");
         expect(trail().inputs.s3BucketName).to.equal(bucket.outputs.bucket);
         expect(graph.parentOf(bucket)!.type).to.equal("ai-investment:data:SecureBucket");
-        const sse = graph.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "audit-bucket-encryption");
+        const sse = graph.one(
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "audit-bucket-encryption",
+        );
         expect(sse.inputs.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId).to.equal(KEY_ARN);
-        expect(graph.one("aws:s3/bucketLogging:BucketLogging", "audit-bucket-access-logging").inputs.targetBucket).to.equal("access-logs-bucket");
+        expect(graph.one("aws:s3/bucketLogging:BucketLogging", "audit-bucket-access-logging").inputs.targetBucket).to.equal(
+            "access-logs-bucket",
+        );
     });
 
     it("lets CloudTrail check the ACL and write owner-controlled objects, only for this trail", () => {
         const arn = graph.one("aws:s3/bucket:Bucket", "audit-bucket").outputs.arn;
         const policy = JSON.parse(graph.one("aws:s3/bucketPolicy:BucketPolicy", "audit-bucket-policy").inputs.policy);
         const acl = policy.Statement.find((s: any) => s.Action.includes?.("s3:GetBucketAcl"));
-        const write = policy.Statement.find((s: any) => s.Action.includes?.("s3:PutObject") && s.Principal?.Service === "cloudtrail.amazonaws.com");
+        const write = policy.Statement.find(
+            (s: any) => s.Action.includes?.("s3:PutObject") && s.Principal?.Service === "cloudtrail.amazonaws.com",
+        );
         const trailArn = trail().outputs.arn;
         expect(trailArn).to.equal("arn:aws:cloudtrail:eu-central-1:111122223333:trail/ai-investment-test-audit");
         expect(acl).to.deep.include({ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Resource: arn });

@@ -12,7 +12,13 @@ describe("BackupPlan", () => {
     let graph: ResourceGraph;
     before(async () => {
         const { resources } = await runInline(() => {
-            new BackupPlan("backup", { kmsKeyArn: KEY_ARN, resourceArns: TABLES, retentionDays: 35, vaultLock: true, copyToVaultArn: COPY_VAULT });
+            new BackupPlan("backup", {
+                kmsKeyArn: KEY_ARN,
+                resourceArns: TABLES,
+                retentionDays: 35,
+                vaultLock: true,
+                copyToVaultArn: COPY_VAULT,
+            });
             new BackupPlan("plain", { kmsKeyArn: KEY_ARN, resourceArns: TABLES.slice(0, 1), retentionDays: 7 });
         });
         graph = new ResourceGraph(resources);
@@ -47,7 +53,10 @@ describe("BackupPlan", () => {
         const trust = JSON.parse(graph.one("aws:iam/role:Role", "backup-role").inputs.assumeRolePolicy);
         expect(trust.Statement.map((s: any) => s.Principal)).to.deep.equal([{ Service: "backup.amazonaws.com" }]);
         const role = graph.one("aws:iam/role:Role", "backup-role");
-        const attached = graph.dependentsVia(role, "role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn).sort();
+        const attached = graph
+            .dependentsVia(role, "role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .map((a) => a.inputs.policyArn)
+            .sort();
         expect(attached).to.deep.equal([
             "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
             "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
@@ -57,13 +66,24 @@ describe("BackupPlan", () => {
     it("locks the vault only when asked, with the retention inside the bounds", () => {
         const locks = graph.ofType(LOCK);
         expect(locks.map((l) => l.name)).to.deep.equal(["backup-vault-lock"]);
-        expect(locks[0]!.inputs).to.include({ minRetentionDays: 35, maxRetentionDays: 365, backupVaultName: graph.one("aws:backup/vault:Vault", "backup-vault").outputs.name });
+        expect(locks[0]!.inputs).to.include({
+            minRetentionDays: 35,
+            maxRetentionDays: 365,
+            backupVaultName: graph.one("aws:backup/vault:Vault", "backup-vault").outputs.name,
+        });
         expect(locks[0]!.inputs.changeableForDays).to.equal(undefined);
     });
 
     it("refuses a retention outside the vault lock bounds", () => {
-        expect(() => new BackupPlan("bad", { kmsKeyArn: KEY_ARN, resourceArns: TABLES, retentionDays: 7, vaultLock: true, vaultLockRetention: { minDays: 14 } })).to.throw(
-            /outside the vault lock bounds/,
-        );
+        expect(
+            () =>
+                new BackupPlan("bad", {
+                    kmsKeyArn: KEY_ARN,
+                    resourceArns: TABLES,
+                    retentionDays: 7,
+                    vaultLock: true,
+                    vaultLockRetention: { minDays: 14 },
+                }),
+        ).to.throw(/outside the vault lock bounds/);
     });
 });

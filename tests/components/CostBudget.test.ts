@@ -18,7 +18,12 @@ describe("CostBudget", () => {
     });
 
     it("is a monthly cost budget in USD with the configured limit", () => {
-        expect(graph.one(BUDGET, "budget").inputs).to.include({ budgetType: "COST", timeUnit: "MONTHLY", limitAmount: "50.00", limitUnit: "USD" });
+        expect(graph.one(BUDGET, "budget").inputs).to.include({
+            budgetType: "COST",
+            timeUnit: "MONTHLY",
+            limitAmount: "50.00",
+            limitUnit: "USD",
+        });
         expect(graph.one(BUDGET, "tagged").inputs.limitAmount).to.equal("1200.50");
     });
 
@@ -38,7 +43,9 @@ describe("CostBudget", () => {
 
     it("filters on the project cost-allocation tag only when asked", () => {
         expect(graph.one(BUDGET, "budget").inputs.costFilters).to.equal(undefined);
-        expect(graph.one(BUDGET, "tagged").inputs.costFilters).to.deep.equal([{ name: "TagKeyValue", values: ["user:project$ai-investment"] }]);
+        expect(graph.one(BUDGET, "tagged").inputs.costFilters).to.deep.equal([
+            { name: "TagKeyValue", values: ["user:project$ai-investment"] },
+        ]);
     });
 
     it("refuses a non-positive limit", () => {

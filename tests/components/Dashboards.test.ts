@@ -23,16 +23,31 @@ describe("Dashboards", () => {
     const body = (kind: string) => JSON.parse(graph.one(DASHBOARD, `obs-${kind}`).inputs.dashboardBody);
 
     before(async () => {
-        const { result, resources } = await runInline(() => new Dashboards("obs", { ...baseArgs, webAclName: "ai-investment-test-acl", userPoolId: "eu-central-1_AbCdEfGhI" }));
+        const { result, resources } = await runInline(
+            () => new Dashboards("obs", { ...baseArgs, webAclName: "ai-investment-test-acl", userPoolId: "eu-central-1_AbCdEfGhI" }),
+        );
         graph = new ResourceGraph(resources);
         names = await new Promise((resolve) => result.dashboardNames.apply(resolve));
     });
 
     it("creates the four dashboards named <project>-<stack>-<kind>", () => {
-        expect(graph.ofType(DASHBOARD).map((d) => d.inputs.dashboardName).sort()).to.deep.equal(
-            ["ai-investment-test-business", "ai-investment-test-cost", "ai-investment-test-health", "ai-investment-test-security"],
-        );
-        expect(names).to.deep.equal(["ai-investment-test-health", "ai-investment-test-business", "ai-investment-test-cost", "ai-investment-test-security"]);
+        expect(
+            graph
+                .ofType(DASHBOARD)
+                .map((d) => d.inputs.dashboardName)
+                .sort(),
+        ).to.deep.equal([
+            "ai-investment-test-business",
+            "ai-investment-test-cost",
+            "ai-investment-test-health",
+            "ai-investment-test-security",
+        ]);
+        expect(names).to.deep.equal([
+            "ai-investment-test-health",
+            "ai-investment-test-business",
+            "ai-investment-test-cost",
+            "ai-investment-test-security",
+        ]);
     });
 
     it("shows invocations, errors, p95 duration and throttles of every function on the health dashboard", () => {
@@ -40,7 +55,10 @@ describe("Dashboards", () => {
         for (const fn of FUNCTIONS) expect(text).to.contain(fn);
         const lambda = metricsOf(body("health")).filter((m) => m[0] === "AWS/Lambda");
         for (const metric of ["Invocations", "Errors", "Duration", "Throttles"]) {
-            expect(lambda.filter((m) => m[1] === metric).map((m) => m[3]), metric).to.deep.equal(FUNCTIONS);
+            expect(
+                lambda.filter((m) => m[1] === metric).map((m) => m[3]),
+                metric,
+            ).to.deep.equal(FUNCTIONS);
         }
         const duration = body("health").widgets.find((w: any) => w.properties.title?.startsWith("Duration"));
         expect(duration.properties.stat).to.equal("p95");
@@ -48,11 +66,23 @@ describe("Dashboards", () => {
 
     it("shows queue depth, the DLQ, API 4xx/5xx/latency and table throttles", () => {
         const m = metricsOf(body("health"));
-        expect(m).to.deep.include(["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "signals-dlq-abc", { label: "signals DLQ", color: "#d62728" }]);
+        expect(m).to.deep.include([
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            "QueueName",
+            "signals-dlq-abc",
+            { label: "signals DLQ", color: "#d62728" },
+        ]);
         for (const metric of ["4XXError", "5XXError", "Latency"]) {
-            expect(m.some((x) => x[1] === metric && x[3] === "ai-investment-test-api" && x[5] === "v1"), metric).to.equal(true);
+            expect(
+                m.some((x) => x[1] === metric && x[3] === "ai-investment-test-api" && x[5] === "v1"),
+                metric,
+            ).to.equal(true);
         }
-        expect(m.filter((x) => x[0] === "AWS/DynamoDB" && x[1].endsWith("ThrottleEvents")).map((x) => x[3])).to.deep.equal(["proposals-abc", "proposals-abc"]);
+        expect(m.filter((x) => x[0] === "AWS/DynamoDB" && x[1].endsWith("ThrottleEvents")).map((x) => x[3])).to.deep.equal([
+            "proposals-abc",
+            "proposals-abc",
+        ]);
     });
 
     it("lays widgets out within the 24-column grid without overlaps", () => {
@@ -71,7 +101,16 @@ describe("Dashboards", () => {
 
     it("charts the handlers' EMF metrics in the AiInvestment namespace on the business dashboard", () => {
         const text = JSON.stringify(body("business"));
-        for (const s of ["SignalsIngested", "{AiInvestment,Source}", "SignalsScored", "ProposalsCreated", "{AiInvestment,Status}", "Decisions", "{AiInvestment,Outcome}", "HitRate"]) {
+        for (const s of [
+            "SignalsIngested",
+            "{AiInvestment,Source}",
+            "SignalsScored",
+            "ProposalsCreated",
+            "{AiInvestment,Status}",
+            "Decisions",
+            "{AiInvestment,Outcome}",
+            "HitRate",
+        ]) {
             expect(text, s).to.contain(s);
         }
     });
@@ -82,12 +121,30 @@ describe("Dashboards", () => {
         const m = metricsOf(body("cost"));
         expect(m).to.deep.include(["AWS/Billing", "EstimatedCharges", "Currency", "USD", { label: "Total" }]);
         expect(m.filter((x) => x[2] === "ServiceName").map((x) => x[3])).to.deep.equal([...BILLED_SERVICES]);
-        expect(BILLED_SERVICES).to.include.members(["AWSLambda", "AmazonDynamoDB", "AmazonS3", "AmazonApiGateway", "AmazonCloudWatch", "awskms", "AWSSecretsManager"]);
+        expect(BILLED_SERVICES).to.include.members([
+            "AWSLambda",
+            "AmazonDynamoDB",
+            "AmazonS3",
+            "AmazonApiGateway",
+            "AmazonCloudWatch",
+            "awskms",
+            "AWSSecretsManager",
+        ]);
     });
 
     it("shows API 4xx, WAF blocks of the web ACL and Cognito sign-ins on the security dashboard", () => {
         const m = metricsOf(body("security"));
-        expect(m).to.deep.include(["AWS/WAFV2", "BlockedRequests", "WebACL", "ai-investment-test-acl", "Region", "eu-central-1", "Rule", "ALL", { label: "Blocked", color: "#d62728" }]);
+        expect(m).to.deep.include([
+            "AWS/WAFV2",
+            "BlockedRequests",
+            "WebACL",
+            "ai-investment-test-acl",
+            "Region",
+            "eu-central-1",
+            "Rule",
+            "ALL",
+            { label: "Blocked", color: "#d62728" },
+        ]);
         expect(m.some((x) => x[1] === "4XXError" && x[3] === "ai-investment-test-api")).to.equal(true);
         const text = JSON.stringify(body("security"));
         expect(text).to.contain('MetricName=\\"SignInThrottles\\" UserPool=\\"eu-central-1_AbCdEfGhI\\"');

@@ -25,7 +25,11 @@ describe("Network", () => {
     });
 
     it("builds a two-AZ VPC of private and public subnets with one NAT gateway unless one per AZ is asked for", () => {
-        expect(vpc().inputs).to.deep.include({ cidrBlock: "10.0.0.0/16", numberOfAvailabilityZones: 2, natGateways: { strategy: "Single" } });
+        expect(vpc().inputs).to.deep.include({
+            cidrBlock: "10.0.0.0/16",
+            numberOfAvailabilityZones: 2,
+            natGateways: { strategy: "Single" },
+        });
         expect(vpc().inputs.subnetSpecs.map((s: any) => s.type)).to.deep.equal(["Private", "Public"]);
         expect(graph.one("awsx:ec2:Vpc", "ha-vpc").inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
     });
@@ -58,7 +62,12 @@ describe("Network", () => {
     it("logs ALL traffic to an encrypted log group through a role that may only write that group", () => {
         const flowLog = graph.one("aws:ec2/flowLog:FlowLog", "net-flow-log");
         const group = graph.one("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs");
-        expect(flowLog.inputs).to.include({ vpcId: vpc().outputs.vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: group.outputs.arn });
+        expect(flowLog.inputs).to.include({
+            vpcId: vpc().outputs.vpcId,
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: group.outputs.arn,
+        });
         expect(group.inputs).to.include({ kmsKeyId: KEY_ARN, retentionInDays: 365 });
 
         const role = graph.one("aws:iam/role:Role", "net-flow-logs-role");
@@ -84,8 +93,20 @@ describe("Network", () => {
 
     it("parents every resource to the component", () => {
         const component = graph.one("ai-investment:network:Network", "net");
-        expect(graph.children(component).map((r) => r.name).sort()).to.deep.equal(
-            ["net-default-sg", "net-flow-log", "net-flow-logs", "net-flow-logs-policy", "net-flow-logs-policy-attachment", "net-flow-logs-role", "net-lambda-sg", "net-vpc"],
-        );
+        expect(
+            graph
+                .children(component)
+                .map((r) => r.name)
+                .sort(),
+        ).to.deep.equal([
+            "net-default-sg",
+            "net-flow-log",
+            "net-flow-logs",
+            "net-flow-logs-policy",
+            "net-flow-logs-policy-attachment",
+            "net-flow-logs-role",
+            "net-lambda-sg",
+            "net-vpc",
+        ]);
     });
 });

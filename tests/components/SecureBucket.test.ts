@@ -17,20 +17,32 @@ describe("SecureBucket", () => {
 
     it("blocks every kind of public access", () => {
         const block = graph.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "raw-data-public-access-block");
-        expect(block.inputs).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+        expect(block.inputs).to.include({
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        });
         const bucket = graph.one("aws:s3/bucket:Bucket", "raw-data");
         expect(graph.dependentsVia(bucket, "bucket", block.type)).to.have.length(1);
     });
 
     it("encrypts with the customer-managed key and bucket keys", () => {
-        const sse = graph.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "raw-data-encryption");
+        const sse = graph.one(
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "raw-data-encryption",
+        );
         expect(sse.inputs.rules[0].applyServerSideEncryptionByDefault).to.deep.equal({ sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN });
         expect(sse.inputs.rules[0].bucketKeyEnabled).to.equal(true);
     });
 
     it("versions objects and enforces bucket-owner ownership", () => {
-        expect(graph.one("aws:s3/bucketVersioning:BucketVersioning", "raw-data-versioning").inputs.versioningConfiguration.status).to.equal("Enabled");
-        expect(graph.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "raw-data-ownership").inputs.rule.objectOwnership).to.equal("BucketOwnerEnforced");
+        expect(graph.one("aws:s3/bucketVersioning:BucketVersioning", "raw-data-versioning").inputs.versioningConfiguration.status).to.equal(
+            "Enabled",
+        );
+        expect(
+            graph.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "raw-data-ownership").inputs.rule.objectOwnership,
+        ).to.equal("BucketOwnerEnforced");
     });
 
     it("denies requests that are not made over TLS", () => {
@@ -51,7 +63,10 @@ describe("SecureBucket", () => {
     it("logs access into the log bucket, which itself uses SSE-S3 because log delivery cannot use SSE-KMS", () => {
         const logging = graph.one("aws:s3/bucketLogging:BucketLogging", "raw-data-access-logging");
         expect(logging.inputs.targetBucket).to.equal(graph.one("aws:s3/bucket:Bucket", "access-logs").outputs.bucket);
-        const logSse = graph.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "access-logs-encryption");
+        const logSse = graph.one(
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "access-logs-encryption",
+        );
         expect(logSse.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm).to.equal("AES256");
         expect(graph.ofType("aws:s3/bucketLogging:BucketLogging").map((r) => r.name)).to.deep.equal(["raw-data-access-logging"]);
         const delivery = JSON.parse(graph.one("aws:s3/bucketPolicy:BucketPolicy", "access-logs-policy").inputs.policy).Statement[1];
@@ -61,7 +76,21 @@ describe("SecureBucket", () => {
 
     it("parents every child to the component", () => {
         const component = graph.one("ai-investment:data:SecureBucket", "raw-data");
-        expect(graph.children(component).map((r) => r.name).sort()).to.deep.equal(["raw-data", "raw-data-access-logging", "raw-data-encryption", "raw-data-lifecycle", "raw-data-ownership", "raw-data-policy", "raw-data-public-access-block", "raw-data-versioning"]);
+        expect(
+            graph
+                .children(component)
+                .map((r) => r.name)
+                .sort(),
+        ).to.deep.equal([
+            "raw-data",
+            "raw-data-access-logging",
+            "raw-data-encryption",
+            "raw-data-lifecycle",
+            "raw-data-ownership",
+            "raw-data-policy",
+            "raw-data-public-access-block",
+            "raw-data-versioning",
+        ]);
     });
 
     it("refuses SSE-KMS without a key", () => {

@@ -17,7 +17,9 @@ describe("UserDirectory", () => {
     let graph: ResourceGraph;
     let directory: UserDirectory;
     before(async () => {
-        const { result, resources } = await runInline(() => new UserDirectory("users", { appOrigins: ["https://app.example.com", "http://localhost:5173"] }, regional()));
+        const { result, resources } = await runInline(
+            () => new UserDirectory("users", { appOrigins: ["https://app.example.com", "http://localhost:5173"] }, regional()),
+        );
         directory = result;
         graph = new ResourceGraph(resources);
     });
@@ -25,7 +27,13 @@ describe("UserDirectory", () => {
     it("enforces a password policy of at least 12 characters with every character class and 7-day temporary passwords", () => {
         const policy = graph.one(POOL, "users").inputs.passwordPolicy;
         expect(policy.minimumLength).to.be.at.least(12);
-        expect(policy).to.include({ requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 7 });
+        expect(policy).to.include({
+            requireLowercase: true,
+            requireUppercase: true,
+            requireNumbers: true,
+            requireSymbols: true,
+            temporaryPasswordValidityDays: 7,
+        });
     });
 
     it("lets only admins create users, signs in by verified e-mail and recovers only by e-mail", () => {
@@ -96,7 +104,13 @@ describe("UserDirectory", () => {
 
     it("parents every child to the component", () => {
         const component = graph.one("ai-investment:auth:UserDirectory", "users");
-        expect(graph.children(component).filter((r) => r.custom).map((r) => r.name).sort()).to.deep.equal([
+        expect(
+            graph
+                .children(component)
+                .filter((r) => r.custom)
+                .map((r) => r.name)
+                .sort(),
+        ).to.deep.equal([
             "users",
             "users-domain",
             "users-group-admin",
@@ -110,9 +124,17 @@ describe("UserDirectory", () => {
     describe("prod variant", () => {
         let prod: ResourceGraph;
         before(async () => {
-            const { resources } = await runInline(() => new UserDirectory("users", { appOrigins: ["https://app.example.com"], deletionProtection: true, threatProtection: true }, regional()), {
-                stack: "prod",
-            });
+            const { resources } = await runInline(
+                () =>
+                    new UserDirectory(
+                        "users",
+                        { appOrigins: ["https://app.example.com"], deletionProtection: true, threatProtection: true },
+                        regional(),
+                    ),
+                {
+                    stack: "prod",
+                },
+            );
             prod = new ResourceGraph(resources);
         });
 

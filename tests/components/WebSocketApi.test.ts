@@ -24,7 +24,13 @@ function fakeHandler(name: string): ApiHandler & { arn: string; invokeArn: strin
 const STREAM = fakeHandler("stream");
 const AUTHORIZER = fakeHandler("ws-authorizer");
 
-const ARGS: WebSocketApiArgs = { handler: STREAM, authorizer: AUTHORIZER, kmsKeyArn: KEY_ARN, logRetentionDays: 365, throttle: { rateLimit: 20, burstLimit: 40 } };
+const ARGS: WebSocketApiArgs = {
+    handler: STREAM,
+    authorizer: AUTHORIZER,
+    kmsKeyArn: KEY_ARN,
+    logRetentionDays: 365,
+    throttle: { rateLimit: 20, burstLimit: 40 },
+};
 
 async function build(extra: (provider: aws.Provider) => Partial<WebSocketApiArgs> = () => ({})) {
     const { result, resources } = await runInline(() => {
@@ -61,20 +67,36 @@ describe("WebSocketApi", () => {
 
     it("sends $connect, $disconnect and $default to the stream function, only $connect with an authorizer", () => {
         const integration = graph.one(T.integration, "live-integration");
-        expect(integration.inputs).to.include({ integrationType: "AWS_PROXY", integrationMethod: "POST", integrationUri: STREAM.invokeArn });
+        expect(integration.inputs).to.include({
+            integrationType: "AWS_PROXY",
+            integrationMethod: "POST",
+            integrationUri: STREAM.invokeArn,
+        });
         const routes = graph.ofType(T.route).map((r) => r.inputs);
         expect(routes.map((r) => r.routeKey).sort()).to.deep.equal(["$connect", "$default", "$disconnect"]);
         for (const route of routes) expect(route.target, route.routeKey).to.equal(`integrations/${integration.id}`);
-        expect(routes.filter((r) => r.authorizationType === "NONE").map((r) => r.routeKey).sort()).to.deep.equal(["$default", "$disconnect"]);
+        expect(
+            routes
+                .filter((r) => r.authorizationType === "NONE")
+                .map((r) => r.routeKey)
+                .sort(),
+        ).to.deep.equal(["$default", "$disconnect"]);
     });
 
     it("scopes both invoke permissions to this API", () => {
         const executionArn = graph.one(T.api, "live").outputs.executionArn;
         const byFunction = Object.fromEntries(graph.ofType(T.permission).map((p) => [p.inputs.function, p.inputs]));
         expect(Object.keys(byFunction).sort()).to.deep.equal([STREAM.arn, AUTHORIZER.arn].sort());
-        expect(byFunction[STREAM.arn]).to.include({ principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction", sourceArn: `${executionArn}/v1/*` });
+        expect(byFunction[STREAM.arn]).to.include({
+            principal: "apigateway.amazonaws.com",
+            action: "lambda:InvokeFunction",
+            sourceArn: `${executionArn}/v1/*`,
+        });
         const authorizerId = graph.one(T.authorizer, "live-authorizer").id;
-        expect(byFunction[AUTHORIZER.arn]).to.include({ principal: "apigateway.amazonaws.com", sourceArn: `${executionArn}/authorizers/${authorizerId}` });
+        expect(byFunction[AUTHORIZER.arn]).to.include({
+            principal: "apigateway.amazonaws.com",
+            sourceArn: `${executionArn}/authorizers/${authorizerId}`,
+        });
     });
 
     it("auto-deploys a stage with JSON access logs in a KMS-encrypted log group, throttling and no data traces", () => {
@@ -84,7 +106,12 @@ describe("WebSocketApi", () => {
         expect(stage.inputs.accessLogSettings.destinationArn).to.equal(logs.outputs.arn);
         expect(logs.inputs).to.include({ kmsKeyId: KEY_ARN, retentionInDays: 365 });
         const format = JSON.parse(stage.inputs.accessLogSettings.format);
-        expect(format).to.include({ requestId: "$context.requestId", routeKey: "$context.routeKey", connectionId: "$context.connectionId", status: "$context.status" });
+        expect(format).to.include({
+            requestId: "$context.requestId",
+            routeKey: "$context.routeKey",
+            connectionId: "$context.connectionId",
+            status: "$context.status",
+        });
         expect(stage.inputs.defaultRouteSettings).to.deep.equal({
             throttlingRateLimit: 20,
             throttlingBurstLimit: 40,
@@ -98,7 +125,11 @@ describe("WebSocketApi", () => {
 
     it("turns on execution logs once the account's CloudWatch role setting is passed in", async () => {
         const { graph: logged } = await build((provider) => ({
-            accountSettings: new aws.apigateway.Account("account", { cloudwatchRoleArn: "arn:aws:iam::111122223333:role/apigw-logs" }, { provider }),
+            accountSettings: new aws.apigateway.Account(
+                "account",
+                { cloudwatchRoleArn: "arn:aws:iam::111122223333:role/apigw-logs" },
+                { provider },
+            ),
         }));
         const stage = logged.one(T.stage, "live-stage");
         expect(stage.inputs.defaultRouteSettings.loggingLevel).to.equal("ERROR");
