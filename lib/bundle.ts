@@ -31,7 +31,14 @@ export function bundleHandler(entry: string): BundledHandler {
     const absoluteEntry = path.resolve(PROJECT_ROOT, entry);
     const cached = cache.get(absoluteEntry);
     if (cached) return cached;
+    const bundled = buildHandlerBundle(entry);
+    cache.set(absoluteEntry, bundled);
+    return bundled;
+}
 
+/** One esbuild run, uncached. */
+export function buildHandlerBundle(entry: string): BundledHandler {
+    const absoluteEntry = path.resolve(PROJECT_ROOT, entry);
     const result = esbuild.buildSync({
         entryPoints: [absoluteEntry],
         absWorkingDir: PROJECT_ROOT,
@@ -57,9 +64,7 @@ export function bundleHandler(entry: string): BundledHandler {
     }
     const code = result.outputFiles.find((f) => f.path.endsWith(".mjs"))!.text;
     const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-    const bundled = { code, sourceMap, sha256: createHash("sha256").update(code).update(sourceMap).digest("hex") };
-    cache.set(absoluteEntry, bundled);
-    return bundled;
+    return { code, sourceMap, sha256: createHash("sha256").update(code).update(sourceMap).digest("hex") };
 }
 
 /** The Lambda code archive: `index.mjs` (handler `index.handler`) and its source map. */

@@ -87,6 +87,7 @@ export function readStackConfig(programDir: string, stack: string): Record<strin
 
 /** Registrations of a run; a run is process-global, like the engine's. */
 let recording: RecordedResource[] = [];
+let pendingContent: Promise<void>[] = [];
 
 /** What the current (or last, possibly failed) run has registered so far. */
 export function recordedResources(): RecordedResource[] {
@@ -144,6 +145,7 @@ async function startMockEngine(project: string, stack: string, config: Record<st
     const defaultRegion = config["aws:region"] ?? "eu-central-1";
     const providerRegions = new Map<string, string>();
     recording = [];
+    pendingContent = [];
     pulumi.runtime.setAllConfig(config);
     await pulumi.runtime.setMocks(
         {
@@ -166,6 +168,8 @@ async function startMockEngine(project: string, stack: string, config: Record<st
 
 async function waitForRegistrations(): Promise<void> {
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await Promise.all(pendingContent);
+    pendingContent = [];
 }
 
 /** Wraps the mock monitor so every registration is recorded with what MockResourceArgs leaves out. */
@@ -185,7 +189,7 @@ function instrumentMonitor(providerRegions: Map<string, string>, defaultRegion: 
                 if (req.getType().startsWith("pulumi:providers:")) {
                     providerRegions.set(`${urn}::${id}`, inputs.region ?? defaultRegion);
                 }
-                recording.push({
+                const record: RecordedResource = {
                     urn,
                     type: req.getType(),
                     name: req.getName(),
@@ -198,11 +202,42 @@ function instrumentMonitor(providerRegions: Map<string, string>, defaultRegion: 
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,
                     protect: req.getProtect() ?? false,
-                });
+                };
+                recording.push(record);
+                // Asset archives hold their contents in promises: resolve them so the recording is plain data.
+                pendingContent.push(
+                    resolveAssets(record.inputs).then((resolved) => {
+                        record.inputs = resolved;
+                    }),
+                );
             }
             callback(err, resp);
         });
     };
+}
+
+/** Turns Pulumi assets and archives (whose contents are promises) into plain `{ text }` / `{ assets }` objects. */
+async function resolveAssets(value: any): Promise<any> {
+    if (value instanceof pulumi.asset.Asset) {
+        const asset = value as any;
+        if (asset.text !== undefined) return { __pulumiAsset: true, text: await asset.text };
+        if (asset.path !== undefined) return { __pulumiAsset: true, path: await asset.path };
+        return { __pulumiAsset: true, uri: await asset.uri };
+    }
+    if (value instanceof pulumi.asset.Archive) {
+        const archive = value as any;
+        if (archive.assets === undefined) return { __pulumiArchive: true, path: await (archive.path ?? archive.uri) };
+        const assets = await archive.assets;
+        const resolved: Record<string, unknown> = {};
+        for (const [name, asset] of Object.entries(assets)) resolved[name] = await resolveAssets(asset);
+        return { __pulumiArchive: true, assets: resolved };
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(resolveAssets));
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveAssets(v)] as const));
+        return Object.fromEntries(entries);
+    }
+    return value;
 }
 
 function clearProgramModules(programDir: string): void {
