@@ -25,6 +25,11 @@ export interface MonitoredQueue {
     queueName: pulumi.Input<string>;
     /** Name of its dead-letter queue. */
     deadLetterQueueName: pulumi.Input<string>;
+    /**
+     * The work queue itself collects failures (e.g. failed asynchronous Lambda and Scheduler invocations): any visible
+     * message is an incident, like a DLQ message.
+     */
+    collectsFailures?: boolean;
 }
 
 export interface MonitoredRestApi {
@@ -61,6 +66,7 @@ export type AlarmKind =
     | "function-throttles"
     | "function-duration"
     | "dlq-messages"
+    | "failure-messages"
     | "queue-age"
     | "api-5xx-rate"
     | "api-latency"
@@ -71,6 +77,7 @@ export const ALARM_KINDS: readonly AlarmKind[] = [
     "function-throttles",
     "function-duration",
     "dlq-messages",
+    "failure-messages",
     "queue-age",
     "api-5xx-rate",
     "api-latency",
@@ -91,6 +98,8 @@ type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | 
 
 export class AlarmSet extends pulumi.ComponentResource {
     readonly topic: aws.sns.Topic;
+    /** Lets CloudWatch and Budgets publish; whatever publishes to the topic should depend on it. */
+    readonly topicPolicy: aws.sns.TopicPolicy;
     readonly topicArn: pulumi.Output<string>;
     readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
     /** Alarm names grouped by what they watch, e.g. for a composite alarm or the runbook. */
@@ -107,7 +116,11 @@ export class AlarmSet extends pulumi.ComponentResource {
 
         this.topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: args.kmsKeyArn }, parent);
         this.topicArn = this.topic.arn;
-        new aws.sns.TopicPolicy(`${name}-topic-policy`, { arn: this.topic.arn, policy: topicPolicy(this.topic.arn, account) }, parent);
+        this.topicPolicy = new aws.sns.TopicPolicy(
+            `${name}-topic-policy`,
+            { arn: this.topic.arn, policy: topicPolicy(this.topic.arn, account) },
+            parent,
+        );
         for (const email of args.alertEmails) {
             // Keyed by address, not position: reordering the list must not re-send confirmation mails.
             const key = createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 8);
@@ -166,6 +179,19 @@ export class AlarmSet extends pulumi.ComponentResource {
                 comparisonOperator: "GreaterThanThreshold",
                 threshold: 0,
             });
+            if (queue.collectsFailures) {
+                this.alarm(name, "failure-messages", queue.name, {
+                    alarmDescription: `${queue.name} holds failed invocations (Lambda async or Scheduler retries exhausted). Read the message for the function and error, fix the cause, then re-run the job.`,
+                    namespace: "AWS/SQS",
+                    metricName: "ApproximateNumberOfMessagesVisible",
+                    dimensions: { QueueName: queue.queueName },
+                    statistic: "Maximum",
+                    period: 60,
+                    evaluationPeriods: 1,
+                    comparisonOperator: "GreaterThanThreshold",
+                    threshold: 0,
+                });
+            }
             this.alarm(name, "queue-age", queue.name, {
                 alarmDescription: `Queue ${queue.name}: the oldest message has waited over ${T.queueOldestMessageSeconds / 60} minutes for 15 minutes. The consumer is down, throttled or too slow; signals are going stale.`,
                 namespace: "AWS/SQS",

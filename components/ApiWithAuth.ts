@@ -453,10 +453,11 @@ export class ApiWithAuth extends pulumi.ComponentResource {
 
     /**
      * Execution logging needs a CloudWatch role in the API Gateway account settings. That is one setting per account and
-     * region: stacks sharing an account set the same value (the same managed policy), so they don't fight over it.
+     * region, so the role and the setting outlive the stack (retainOnDelete): destroying one stack must not break the
+     * logging of another stack in the same account.
      */
     private cloudWatchAccount(name: string): aws.apigateway.Account {
-        const parent = { parent: this };
+        const parent = { parent: this, retainOnDelete: true };
         const role = new aws.iam.Role(
             `${name}-cloudwatch-role`,
             {
@@ -471,7 +472,7 @@ export class ApiWithAuth extends pulumi.ComponentResource {
             { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" },
             parent,
         );
-        return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, { parent: this, dependsOn: [attachment] });
+        return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, { ...parent, dependsOn: [attachment] });
     }
 
     private firewall(name: string, waf: NonNullable<ApiWithAuthArgs["waf"]>, args: ApiWithAuthArgs): aws.wafv2.WebAcl {

@@ -19,6 +19,8 @@ export interface AuditTrailArgs {
     dataBucketArns?: pulumi.Input<string>[];
     /** Retention of the CloudWatch Logs copy. Default 365 days (CloudWatch.16); the S3 copy follows the bucket lifecycle. */
     logRetentionDays?: number;
+    /** Let `pulumi destroy` empty the trail bucket (dev only). Default false. */
+    forceDestroy?: boolean;
 }
 
 export class AuditTrail extends pulumi.ComponentResource {
@@ -43,6 +45,7 @@ export class AuditTrail extends pulumi.ComponentResource {
             {
                 kmsKeyArn: args.kmsKeyArn,
                 accessLogBucket: args.accessLogBucket,
+                forceDestroy: args.forceDestroy,
                 policyStatements: (bucketArn) => [
                     pulumi.all([bucketArn, trailArn]).apply(([arn, sourceArn]) => ({
                         Sid: "CloudTrailAclCheck",

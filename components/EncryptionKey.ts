@@ -68,12 +68,22 @@ export class EncryptionKey extends pulumi.ComponentResource {
                         Sid: "CloudTrailEncryptsThisAccountsTrails",
                         Effect: "Allow",
                         Principal: { Service: "cloudtrail.amazonaws.com" },
-                        Action: ["kms:GenerateDataKey", "kms:DescribeKey"],
+                        Action: "kms:GenerateDataKey",
                         Resource: "*",
                         Condition: {
                             StringEquals: { "aws:SourceAccount": account },
                             StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` },
                         },
+                    },
+                    {
+                        // DescribeKey carries no encryption context, and a trail bucket with S3 Bucket Keys needs
+                        // Decrypt when the trail is created or updated.
+                        Sid: "CloudTrailDescribesKeyAndUsesBucketKeys",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: ["kms:DescribeKey", "kms:Decrypt"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:SourceAccount": account } },
                     },
                 ],
             }),

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleHandler, handlerArchive, LAMBDA_RUNTIME } from "../lib/bundle";
-import { type Grant, kmsGrantFor, policyDocument } from "../lib/grants";
+import { type Grant, kmsGrantsFor, policyDocument } from "../lib/grants";
 
 export interface ScheduleTrigger {
     /** Short id, unique within the function, e.g. `every-minute`. */
@@ -66,11 +66,8 @@ export class IngestFunction extends pulumi.ComponentResource {
     /** sha256 of the deployed bundle. */
     readonly codeSha256: string;
 
-    private readonly name: string;
-
     constructor(name: string, args: IngestFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-investment:compute:IngestFunction", name, {}, opts);
-        this.name = name;
         const parent = { parent: this };
         const region = aws.getRegionOutput({}, parent).region;
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
@@ -162,27 +159,9 @@ export class IngestFunction extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [attachment] },
             );
         }
-        if (args.schedules?.length) this.schedule(name, args, account);
+        if (args.schedules?.length) this.schedule(name, args, account, region);
 
         this.registerOutputs({ arn: this.arn, functionName: this.functionName, roleArn: this.role.arn, logGroup: this.logGroup.name });
-    }
-
-    /**
-     * Grants that can only exist after the function does — e.g. managing connections of the WebSocket API that
-     * invokes this function. A separate policy on the same role avoids a dependency cycle.
-     */
-    addGrants(label: string, grants: Grant[]): void {
-        const policy = new aws.iam.Policy(
-            `${this.name}-${label}-policy`,
-            { description: `${this.name}: ${label}`, policy: policyDocument(grants) },
-            { parent: this },
-        );
-        new aws.iam.RolePolicyAttachment(
-            `${this.name}-${label}-policy-attachment`,
-            { role: this.role.name, policyArn: policy.arn },
-            { parent: this },
-        );
-        this.grants.push(...grants);
     }
 
     /** The caller's grants plus what every function needs for itself: its log group, X-Ray, the key and its DLQ. */
@@ -195,10 +174,10 @@ export class IngestFunction extends pulumi.ComponentResource {
         ];
         if (args.vpc) grants.push({ kind: "vpc-network-interfaces", label: "lambda" });
         // Lambda decrypts the function's environment variables with the execution role.
-        return [...grants, kmsGrantFor(grants, args.kmsKeyArn, region, ["lambda"])];
+        return [...grants, ...kmsGrantsFor(grants, args.kmsKeyArn, region, ["lambda"])];
     }
 
-    private schedule(name: string, args: IngestFunctionArgs, account: pulumi.Output<string>): void {
+    private schedule(name: string, args: IngestFunctionArgs, account: pulumi.Output<string>, region: pulumi.Output<string>): void {
         const parent = { parent: this };
         const role = new aws.iam.Role(
             `${name}-scheduler-role`,
@@ -208,11 +187,22 @@ export class IngestFunction extends pulumi.ComponentResource {
             },
             parent,
         );
+        const failures: Grant = { kind: "queue", label: "schedule-failures", queueArn: args.deadLetterQueueArn, access: "send" };
         const grants: Grant[] = [
             { kind: "invoke-function", label: name, functionArn: this.function.arn },
-            { kind: "queue", label: "schedule-failures", queueArn: args.deadLetterQueueArn, access: "send" },
-            // Schedules are encrypted with the CMK; the DLQ too.
-            { kind: "kms", label: "schedule-payload", keyArn: args.kmsKeyArn, actions: ["kms:Decrypt", "kms:GenerateDataKey"] },
+            failures,
+            ...kmsGrantsFor([failures], args.kmsKeyArn, region),
+            // Schedules are stored encrypted with the CMK; the scheduler decrypts only this account's schedules.
+            {
+                kind: "kms",
+                label: "schedule-payload",
+                keyArn: args.kmsKeyArn,
+                actions: ["kms:Decrypt"],
+                encryptionContext: {
+                    key: "aws:scheduler:schedule-arn",
+                    arnLike: pulumi.interpolate`arn:aws:scheduler:${region}:${account}:schedule/*`,
+                },
+            },
         ];
         const policy = new aws.iam.Policy(
             `${name}-scheduler-policy`,

@@ -33,6 +33,8 @@ export interface SecureBucketArgs {
         destinationBucketArn: pulumi.Input<string>;
         destinationKmsKeyArn: pulumi.Input<string>;
         destinationRegion: string;
+        /** The destination bucket's resources: S3 rejects replication to a bucket that isn't versioned yet. */
+        destination: pulumi.Resource;
     };
     /** Allow `pulumi destroy` to delete a non-empty bucket. Default false. */
     forceDestroy?: boolean;
@@ -271,7 +273,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this, dependsOn: [...dependsOn, attachment] },
+            { parent: this, dependsOn: [...dependsOn, attachment, replication.destination] },
         );
     }
 }

@@ -85,7 +85,7 @@ export class SignalTable extends pulumi.ComponentResource {
                     writeCapacity: provisioned ? write : undefined,
                 })),
                 ttl: args.ttlAttribute ? { attributeName: args.ttlAttribute, enabled: true } : undefined,
-                pointInTimeRecovery: { enabled: args.pointInTimeRecovery ?? true, recoveryPeriodInDays: 35 },
+                pointInTimeRecovery: (args.pointInTimeRecovery ?? true) ? { enabled: true, recoveryPeriodInDays: 35 } : { enabled: false },
                 serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
                 deletionProtectionEnabled: args.deletionProtection,
                 streamEnabled: args.stream !== undefined,

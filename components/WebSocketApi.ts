@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { policyDocument } from "../lib/grants";
 import type { ApiHandler } from "./ApiWithAuth";
 
 export interface WebSocketApiArgs {
@@ -24,6 +25,11 @@ export interface WebSocketApiArgs {
      * (APIGateway.1) and the stage waits for it; without it API Gateway rejects any logging level, so they stay off.
      */
     accountSettings?: pulumi.Resource;
+    /**
+     * Role of the function that pushes updates to connections: gets `execute-api:ManageConnections` on this API's
+     * stage only. Granted here, where the API exists, so the function needn't be created after the API.
+     */
+    callbackRoleName?: pulumi.Input<string>;
 }
 
 /** One line per connection event; no message bodies, no tokens. */
@@ -169,6 +175,24 @@ export class WebSocketApi extends pulumi.ComponentResource {
         );
         this.url = this.stage.invokeUrl;
         this.connectionsManagementEndpoint = pulumi.interpolate`https://${apiId}.execute-api.${region}.amazonaws.com/${this.stageName}`;
+
+        if (args.callbackRoleName) {
+            const policy = new aws.iam.Policy(
+                `${name}-callback-policy`,
+                {
+                    description: `Post to, read and close connections of the ${name} WebSocket API`,
+                    policy: policyDocument([
+                        { kind: "websocket-connections", label: name, executionArn: this.executionArn, stage: this.stageName },
+                    ]),
+                },
+                parent,
+            );
+            new aws.iam.RolePolicyAttachment(
+                `${name}-callback-policy-attachment`,
+                { role: args.callbackRoleName, policyArn: policy.arn },
+                parent,
+            );
+        }
 
         this.registerOutputs({
             url: this.url,

@@ -19,7 +19,16 @@ export type Grant =
     | { kind: "websocket-connections"; label: string; executionArn: pulumi.Input<string>; stage: string }
     | { kind: "log-group"; label: string; logGroupArn: pulumi.Input<string> }
     | { kind: "invoke-function"; label: string; functionArn: pulumi.Input<string> }
-    | { kind: "kms"; label: string; keyArn: pulumi.Input<string>; actions: KmsAction[]; viaServices?: pulumi.Input<string[]> }
+    | {
+          kind: "kms";
+          label: string;
+          keyArn: pulumi.Input<string>;
+          actions: KmsAction[];
+          /** Only when the call comes through these services (`sqs.eu-central-1.amazonaws.com`). */
+          viaServices?: pulumi.Input<string[]>;
+          /** Only for data whose encryption context names a matching ARN, e.g. `aws:scheduler:schedule-arn`. */
+          encryptionContext?: { key: string; arnLike: pulumi.Input<string> };
+      }
     | { kind: "xray"; label: string }
     | { kind: "vpc-network-interfaces"; label: string };
 
@@ -37,8 +46,9 @@ export const RESOURCE_WILDCARD_ACTIONS = [
 ] as const;
 
 export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
-    read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
-    write: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
+    read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
+    // ConditionCheckItem is part of transactional writes.
+    write: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"],
     "read-write": [
         "dynamodb:GetItem",
         "dynamodb:BatchGetItem",
@@ -118,7 +128,8 @@ export function statementFor(grant: Grant): pulumi.Output<PolicyStatement> {
                 Sid: sid("WebSocket", grant.label, "manage-connections"),
                 Effect: "Allow" as const,
                 Action: ["execute-api:ManageConnections"],
-                Resource: `${arn}/${grant.stage}/POST/@connections/*`,
+                // POST sends a message, GET reads a connection's state, DELETE closes a stale one.
+                Resource: ["POST", "GET", "DELETE"].map((method) => `${arn}/${grant.stage}/${method}/@connections/*`),
             }));
         case "log-group":
             return pulumi.output(grant.logGroupArn).apply((arn) => ({
@@ -135,13 +146,21 @@ export function statementFor(grant: Grant): pulumi.Output<PolicyStatement> {
                 Resource: arn,
             }));
         case "kms":
-            return pulumi.all([grant.keyArn, grant.viaServices ?? []]).apply(([arn, via]) => ({
-                Sid: sid("Kms", grant.label),
-                Effect: "Allow" as const,
-                Action: [...grant.actions],
-                Resource: arn,
-                ...(via.length ? { Condition: { StringEquals: { "kms:ViaService": via } } } : {}),
-            }));
+            return pulumi
+                .all([grant.keyArn, grant.viaServices ?? [], grant.encryptionContext?.arnLike ?? ""])
+                .apply(([arn, via, contextArn]) => {
+                    const condition: Record<string, Record<string, string | string[]>> = {};
+                    if (via.length) condition.StringEquals = { "kms:ViaService": via };
+                    if (grant.encryptionContext)
+                        condition.ArnLike = { [`kms:EncryptionContext:${grant.encryptionContext.key}`]: contextArn };
+                    return {
+                        Sid: sid("Kms", grant.label),
+                        Effect: "Allow" as const,
+                        Action: [...grant.actions],
+                        Resource: arn,
+                        ...(Object.keys(condition).length ? { Condition: condition } : {}),
+                    };
+                });
         case "xray":
             return pulumi.output({
                 Sid: sid("XRay", grant.label),
@@ -169,36 +188,29 @@ export function policyDocument(grants: Grant[]): pulumi.Output<string> {
 }
 
 /**
- * The customer-managed key actions a set of grants needs: reads decrypt, writes also generate data keys, and only
- * through the services that hold the encrypted data (plus `extraServices`, e.g. Lambda for its environment).
+ * The customer-managed key statements a set of grants needs, each limited to the services that hold the data:
+ * reading anything needs Decrypt; writing S3 objects or SQS messages also generates data keys. DynamoDB, Secrets
+ * Manager and Lambda (for the function's environment, `extraServices`) only ever need Decrypt from the caller.
  */
-export function kmsGrantFor(
+export function kmsGrantsFor(
     grants: Grant[],
     keyArn: pulumi.Input<string>,
     region: pulumi.Input<string>,
     extraServices: string[] = [],
-): Grant {
-    const services = new Set<string>(extraServices);
-    let writes = false;
+): Grant[] {
+    const decrypt = new Set<string>(extraServices);
+    const encrypt = new Set<string>();
     for (const g of grants) {
-        if (g.kind === "table") {
-            services.add("dynamodb");
-            writes ||= g.access !== "read";
-        } else if (g.kind === "queue") {
-            services.add("sqs");
-            writes ||= g.access === "send";
-        } else if (g.kind === "bucket") {
-            services.add("s3");
-            writes ||= g.access !== "get";
-        } else if (g.kind === "secret") {
-            services.add("secretsmanager");
-        }
+        if (g.kind === "table") decrypt.add("dynamodb");
+        else if (g.kind === "secret") decrypt.add("secretsmanager");
+        else if (g.kind === "queue") (g.access === "send" ? encrypt : decrypt).add("sqs");
+        else if (g.kind === "bucket") (g.access === "get" ? decrypt : encrypt).add("s3");
     }
-    return {
-        kind: "kms",
-        label: "customer-managed-key",
-        keyArn,
-        actions: writes ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
-        viaServices: pulumi.output(region).apply((r) => [...services].sort().map((s) => `${s}.${r}.amazonaws.com`)),
-    };
+    for (const service of encrypt) decrypt.delete(service);
+    const via = (services: Set<string>) => pulumi.output(region).apply((r) => [...services].sort().map((s) => `${s}.${r}.amazonaws.com`));
+    const result: Grant[] = [];
+    if (decrypt.size) result.push({ kind: "kms", label: "decrypt", keyArn, actions: ["kms:Decrypt"], viaServices: via(decrypt) });
+    if (encrypt.size)
+        result.push({ kind: "kms", label: "encrypt", keyArn, actions: ["kms:Decrypt", "kms:GenerateDataKey"], viaServices: via(encrypt) });
+    return result;
 }

@@ -49,13 +49,10 @@ export function buildApi(config: StackConfig, security: Security, auth: UserDire
             throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
             // Execution logging needs the account's CloudWatch role, which the REST API sets up.
             accountSettings: rest.account,
+            // The stream function pushes dashboard updates to this API's connections only.
+            callbackRoleName: stream.role.name,
         },
         opts,
     );
-    // The stream function pushes to connections of this API only; known only once the API exists.
-    stream.addGrants("websocket", [
-        { kind: "websocket-connections", label: "live", executionArn: websocket.executionArn, stage: websocket.stageName },
-    ]);
-
     return { rest, websocket };
 }

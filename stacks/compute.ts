@@ -200,6 +200,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                 OUTCOMES_TABLE: t.outcomes.name,
                 AGENTS_CONFIG_TABLE: t["agents-config"].name,
                 EVAL_BUCKET: b.eval.name,
+                BACKTESTS_BUCKET: b.backtests.name,
             },
             schedules: [
                 every("daily-evaluation", s.evaluation, { task: "evaluate-outcomes" }),

@@ -121,6 +121,7 @@ export function buildData(config: StackConfig, security: Security, providers: { 
                                       destinationBucketArn: replica.arn,
                                       destinationKmsKeyArn: security.replicaKey.arn,
                                       destinationRegion: config.replicationRegion!,
+                                      destination: replica,
                                   }
                                 : undefined,
                     },

@@ -37,6 +37,7 @@ export function buildObservability(
         name,
         queueName: compute.queues[name].queue.name,
         deadLetterQueueName: compute.queues[name].deadLetterQueue.name,
+        collectsFailures: name === "invocation-failures",
     }));
     const restApis = [{ name: "api", apiName: api.rest.restApiName, stageName: api.rest.stageName }];
     const tables = (Object.keys(data.tables) as TableName[]).map((name) => ({ name, tableName: data.tables[name].name }));
@@ -73,6 +74,7 @@ export function buildObservability(
             accessLogBucket: data.accessLogs.name,
             logRetentionDays: config.logRetentionDays,
             dataBucketArns: Object.values(data.buckets).map((bucket) => bucket.arn),
+            forceDestroy: config.environment === "dev",
         },
         opts,
     );

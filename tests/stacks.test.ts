@@ -16,9 +16,16 @@ function functionComponent(graph: ResourceGraph, name: string): RecordedResource
 function childOf(graph: ResourceGraph, parent: RecordedResource, type: string): RecordedResource[] {
     return graph.children(parent).filter((r) => r.type === type);
 }
+/** Every policy document attached to the function's execution role, wherever the policy is declared. */
 function policiesOf(graph: ResourceGraph, fn: string): any[] {
-    return childOf(graph, functionComponent(graph, fn), "aws:iam/policy:Policy")
-        .filter((p) => !p.name.includes("scheduler"))
+    const role = childOf(graph, functionComponent(graph, fn), "aws:iam/role:Role").find((r) => r.name === `${fn}-role`)!;
+    const attachedArns = graph
+        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => a.inputs.role === role.outputs.name)
+        .map((a) => a.inputs.policyArn);
+    return graph
+        .ofType("aws:iam/policy:Policy")
+        .filter((p) => attachedArns.includes(p.outputs.arn))
         .map((p) => JSON.parse(p.inputs.policy));
 }
 function resourcesNamedBy(graph: ResourceGraph, fn: string): string[] {
@@ -150,8 +157,10 @@ describe("the whole program on the mock engine", function () {
                 ).to.deep.equal([]);
                 const bucketPut = resourcesNamedBy(g, "ingest-news").filter((r) => r.startsWith("arn:aws:s3:::"));
                 expect(bucketPut).to.deep.equal([`${arnOf(g, BUCKET, "raw-data")}/news/*`]);
-                const connections = resourcesNamedBy(g, "stream").find((r) => r.includes("@connections"));
-                expect(connections).to.match(/^arn:aws:execute-api:eu-central-1:111122223333:[a-z0-9]+\/v1\/POST\/@connections\/\*$/);
+                const connections = resourcesNamedBy(g, "stream").filter((r) => r.includes("@connections"));
+                const apiArn = g.one("aws:apigatewayv2/api:Api", "live").outputs.executionArn;
+                expect(connections).to.deep.equal(["POST", "GET", "DELETE"].map((m) => `${apiArn}/v1/${m}/@connections/*`));
+                expect(resourcesNamedBy(g, "dashboard").filter((r) => r.includes("execute-api"))).to.deep.equal([]);
             });
 
             it("triggers the queue consumers with partial batch responses and schedules ingestion in Europe/Zurich", () => {

@@ -3,6 +3,12 @@ export interface DashboardConnection {
     connectionId: string;
     sub: string;
     groups: string[];
+    /**
+     * `https://<domain>/<stage>`: where updates for this connection are posted (API Gateway management API). Taken
+     * from the $connect event, so the function needs no endpoint in its environment (which would be a dependency
+     * cycle between the function and the API that invokes it).
+     */
+    callbackEndpoint: string;
     connectedAt: string;
     /** Epoch seconds; DynamoDB TTL removes connections whose $disconnect never arrived. */
     ttl: number;
@@ -21,6 +27,7 @@ export interface ConnectionIdentity {
     connectionId: string;
     sub: string;
     groups: string[];
+    callbackEndpoint: string;
 }
 
 export async function openConnection(

@@ -47,6 +47,7 @@ export const envVars = {
     CURATED_DATA_BUCKET: bucketName,
     FEATURES_BUCKET: bucketName,
     EVAL_BUCKET: bucketName,
+    BACKTESTS_BUCKET: bucketName,
     NEXT_QUEUE_URL: queueUrl,
     DASHBOARD_UPDATES_QUEUE_URL: queueUrl,
     // An ARN only: the secret value is read at run time and never placed in the environment.
@@ -56,8 +57,6 @@ export const envVars = {
     SOURCE_FEEDS: jsonText(z.array(z.string().min(1).max(2048)).min(1)),
     USER_POOL_ID: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, { error: "must be a Cognito user pool id" }),
     USER_POOL_CLIENT_ID: z.string().regex(/^[a-z0-9]{1,128}$/, { error: "must be a Cognito app client id" }),
-    // The API Gateway management endpoint (https://{api-id}.execute-api.{region}.amazonaws.com/{stage}).
-    WEBSOCKET_ENDPOINT: z.url({ protocol: /^https$/, error: "must be the https management endpoint of the WebSocket API" }),
 };
 
 export type EnvSource = Record<string, string | undefined>;

@@ -14,6 +14,8 @@ export interface WebSocketEvent {
         routeKey: string;
         eventType: "CONNECT" | "DISCONNECT" | "MESSAGE";
         connectionId: string;
+        domainName: string;
+        stage: string;
         requestId?: string;
         authorizer?: Record<string, unknown> | null;
     };
@@ -66,7 +68,9 @@ async function connect(event: WebSocketEvent, repository: ConnectionRepository, 
         return { statusCode: 401 };
     }
     const groups = parseGroupsClaim(authorizer["groups"]);
-    await openConnection(repository, { connectionId: event.requestContext.connectionId, sub, groups }, now);
+    const { domainName, stage, connectionId } = event.requestContext;
+    const callbackEndpoint = `https://${domainName}/${stage}`;
+    await openConnection(repository, { connectionId, sub, groups, callbackEndpoint }, now);
     logger.info("connection opened", { sub, groups });
     return { statusCode: 200 };
 }

@@ -132,22 +132,28 @@ describe("IngestFunction", () => {
     });
 
     it("uses the key only through the services that hold its data, and Resource * only for X-Ray", () => {
-        expect(statement("KmsCustomerManagedKey")).to.deep.equal({
-            Sid: "KmsCustomerManagedKey",
+        expect(statement("KmsDecrypt")).to.deep.equal({
+            Sid: "KmsDecrypt",
             Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Action: ["kms:Decrypt"],
             Resource: KEY_ARN,
             Condition: {
                 StringEquals: {
                     "kms:ViaService": [
                         "dynamodb.eu-central-1.amazonaws.com",
                         "lambda.eu-central-1.amazonaws.com",
-                        "s3.eu-central-1.amazonaws.com",
                         "secretsmanager.eu-central-1.amazonaws.com",
-                        "sqs.eu-central-1.amazonaws.com",
                     ],
                 },
             },
+        });
+        // Sending messages and putting objects also generate data keys — through SQS and S3 only.
+        expect(statement("KmsEncrypt")).to.deep.equal({
+            Sid: "KmsEncrypt",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: KEY_ARN,
+            Condition: { StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com", "sqs.eu-central-1.amazonaws.com"] } },
         });
         const wildcard = policy().Statement.filter((s: any) => s.Resource === "*");
         expect(wildcard.map((s: any) => s.Action)).to.deep.equal([["xray:PutTraceSegments", "xray:PutTelemetryRecords"]]);

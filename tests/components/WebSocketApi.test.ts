@@ -145,6 +145,23 @@ describe("WebSocketApi", () => {
         expect(api.stageName).to.equal("v1");
     });
 
+    it("lets only the callback role manage this API's connections, and only when a role is given", async () => {
+        expect(graph.ofType("aws:iam/policy:Policy")).to.deep.equal([]);
+        const { graph: withRole } = await build(() => ({ callbackRoleName: "stream-role-1a2b3c4" }));
+        const attachment = withRole.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "live-callback-policy-attachment");
+        const policy = withRole.one("aws:iam/policy:Policy", "live-callback-policy");
+        expect(attachment.inputs).to.deep.equal({ role: "stream-role-1a2b3c4", policyArn: policy.outputs.arn });
+        const executionArn = withRole.one(T.api, "live").outputs.executionArn;
+        expect(JSON.parse(policy.inputs.policy).Statement).to.deep.equal([
+            {
+                Sid: "WebSocketLiveManageConnections",
+                Effect: "Allow",
+                Action: ["execute-api:ManageConnections"],
+                Resource: ["POST", "GET", "DELETE"].map((method) => `${executionArn}/v1/${method}/@connections/*`),
+            },
+        ]);
+    });
+
     it("parents every resource to the component", () => {
         const component = graph.one("ai-investment:api:WebSocketApi", "live");
         const own = graph.resources.filter((r) => r.custom && r.type !== "pulumi:providers:aws");

@@ -28,13 +28,14 @@ describe("stream: WebSocket connections", () => {
         handler = createWebSocketHandler({ repository, logger: capturingLogger().logger, now: () => NOW });
     });
 
-    it("$connect stores the connection with the authorizer's sub and groups and a ttl 2 h ahead", async () => {
+    it("$connect stores the connection with the authorizer's sub and groups, its callback endpoint and a ttl 2 h ahead", async () => {
         const result = await handler(fixture<WebSocketEvent>("websocket-connect-event.json"));
         expect(result).to.deep.equal({ statusCode: 200 });
         expect(repository.items.get(CONNECTION_ID)).to.deep.equal({
             connectionId: CONNECTION_ID,
             sub: "5f3c1a2e-8b7d-4e6f-9a01-23456789abcd",
             groups: ["viewer", "analyst"],
+            callbackEndpoint: "https://w9x8y7z6v5.execute-api.eu-central-1.amazonaws.com/v1",
             connectedAt: "2026-11-23T11:31:00.000Z",
             ttl: NOW.getTime() / 1000 + 7200,
         });
@@ -94,7 +95,14 @@ describe("adapters/DynamoConnectionRepository", () => {
     beforeEach(() => (sent.length = 0));
 
     it("puts the connection item into the table", async () => {
-        const connection = { connectionId: "c1", sub: "u1", groups: ["viewer"], connectedAt: NOW.toISOString(), ttl: 1 };
+        const connection = {
+            connectionId: "c1",
+            sub: "u1",
+            groups: ["viewer"],
+            callbackEndpoint: "https://w9x8y7z6v5.execute-api.eu-central-1.amazonaws.com/v1",
+            connectedAt: NOW.toISOString(),
+            ttl: 1,
+        };
         await repository.put(connection);
         expect(sent).to.have.length(1);
         expect(sent[0]).to.be.instanceOf(PutCommand);
