@@ -28,7 +28,12 @@ export interface RecordedResource {
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     protect: boolean;
+    ignoreChanges: string[];
 }
+
+/** The inputs exactly as the engine receives them (a protobuf Struct, unknowns as sentinels), for policy analysis. */
+export const WIRE_INPUTS = Symbol("wireInputs");
+export type WireRecordedResource = RecordedResource & { [WIRE_INPUTS]?: unknown };
 
 export interface ProgramRun {
     project: string;
@@ -202,7 +207,10 @@ function instrumentMonitor(providerRegions: Map<string, string>, defaultRegion: 
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,
                     protect: req.getProtect() ?? false,
+                    ignoreChanges: req.getIgnorechangesList(),
                 };
+                // Not enumerable: keeps JSON output and deep-equal assertions about plain data.
+                Object.defineProperty(record, WIRE_INPUTS, { value: req.getObject(), enumerable: false });
                 recording.push(record);
                 // Asset archives hold their contents in promises: resolve them so the recording is plain data.
                 pendingContent.push(

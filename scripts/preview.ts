@@ -1,48 +1,68 @@
 /**
- * Offline preview of one stack: runs the program on the mock engine with the stack's config file and prints a
- * preview-like tree (children under the component that owns them), the resource count per type and the run time.
+ * Offline preview of one stack with its policy verdicts — what a compliance reviewer runs without cloud credentials.
  *
- *   npm run preview -- --stack prod [--preview]
+ *   npm run preview -- --stack prod
+ *   npm run preview -- --stack dev --policy-pack-config policy-pack/config/dev.json --format markdown
+ *   npm run preview -- --stack test --program tests/fixtures/misconfigured --policy-pack policy-pack --policy-pack ../company-pack
+ *
+ * Runs the program for the stack's config file on the mock engine, evaluates the policy packs on the recorded graph
+ * the way `pulumi preview --policy-pack` does, prints the resource tree, counts and violations, and exits 1 when a
+ * mandatory policy is violated.
  */
+import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { PROJECT_ROOT, runProgram } from "../offline/engine";
+import { evaluatePolicyPacks, readPolicyPackConfig } from "../offline/policyRunner";
+import { renderPreview, type PreviewFormat } from "../offline/report";
+
 // Stack traces with source maps cost ~1 s across 500 resources (Pulumi records a source position per resource).
 process.setSourceMapsEnabled(false);
-import { performance } from "node:perf_hooks";
-import { type RecordedResource, runProgram } from "../offline/engine";
-import { ResourceGraph } from "../offline/graph";
+
+const USAGE = `usage: npm run preview -- --stack <name> [--policy-pack <dir>]... [--policy-pack-config <file>]...
+                       [--program <dir>] [--format text|json|markdown] [--first-deploy]
+
+  --stack               stack whose Pulumi.<stack>.yaml configures the run (required)
+  --policy-pack         CrossGuard pack directory; repeatable (default: policy-pack)
+  --policy-pack-config  JSON config per pack, in the order of --policy-pack (one file applies to all)
+  --program             Pulumi program directory (default: this project)
+  --format              text (default), json, or markdown (what CI posts on a pull request)
+  --first-deploy        new resources have unknown ids and outputs, as in the first \`pulumi preview\``;
 
 async function main(): Promise<number> {
-    const { values } = parseArgs({ options: { stack: { type: "string" }, preview: { type: "boolean", default: false } } });
-    if (!values.stack) {
-        console.error("usage: npm run preview -- --stack <dev|staging|prod> [--preview]");
+    const { values } = parseArgs({
+        options: {
+            stack: { type: "string" },
+            "policy-pack": { type: "string", multiple: true },
+            "policy-pack-config": { type: "string", multiple: true },
+            program: { type: "string" },
+            format: { type: "string", default: "text" },
+            "first-deploy": { type: "boolean", default: false },
+            help: { type: "boolean", default: false },
+        },
+    });
+    const format = values.format as PreviewFormat;
+    if (values.help || !values.stack || !["text", "json", "markdown"].includes(format)) {
+        console.error(USAGE);
         return 2;
     }
     const started = performance.now();
-    const run = await runProgram({ stack: values.stack, preview: values.preview });
-    const graph = new ResourceGraph(run.resources);
+    const programDir = path.resolve(values.program ?? PROJECT_ROOT);
+    const packDirs = (values["policy-pack"] ?? [path.join(PROJECT_ROOT, "policy-pack")]).map((dir) => path.resolve(dir));
+    const configs = (values["policy-pack-config"] ?? []).map(readPolicyPackConfig);
 
-    console.log(
-        `Previewing stack ${run.project}/${run.stack} on the offline mock engine${run.preview ? " (preview mode: new ids unknown)" : ""}\n`,
-    );
-    const print = (resource: RecordedResource, depth: number) => {
-        console.log(`${"    ".repeat(depth)}+ ${resource.type} ${resource.name}`);
-        for (const child of graph.children(resource)) print(child, depth + 1);
-    };
-    for (const root of run.resources.filter((r) => !r.parent || !graph.byUrn(r.parent))) print(root, 0);
+    const run = await runProgram({ programDir, stack: values.stack, preview: values["first-deploy"] });
+    const evaluation = await evaluatePolicyPacks(run.resources, { packDirs, configs });
+    const totalMs = performance.now() - started;
 
-    const counts = graph.countsByType();
-    console.log("\nResources by type:");
-    for (const [type, count] of Object.entries(counts)) console.log(`  ${String(count).padStart(4)}  ${type}`);
-    const custom = run.resources.filter((r) => r.custom).length;
-    console.log(`\n${run.resources.length} resources (${custom} cloud resources, ${run.resources.length - custom} components)`);
-    console.log(`program ran in ${run.durationMs.toFixed(0)} ms; whole preview ${(performance.now() - started).toFixed(0)} ms`);
-    return 0;
+    process.stdout.write(renderPreview({ run, evaluation, format, totalMs, programDir }));
+    return evaluation.mandatoryCount > 0 ? 1 : 0;
 }
 
 main().then(
     (code) => process.exit(code),
     (error) => {
         console.error(error instanceof Error ? error.message : error);
-        process.exit(1);
+        process.exit(2);
     },
 );
