@@ -187,6 +187,9 @@ export class IngestFunction extends pulumi.ComponentResource {
             },
             parent,
         );
+        const scheduleNames = (args.schedules ?? []).map((schedule) =>
+            `${pulumi.getProject()}-${pulumi.getStack()}-${name}-${schedule.name}`.slice(0, 64),
+        );
         const failures: Grant = { kind: "queue", label: "schedule-failures", queueArn: args.deadLetterQueueArn, access: "send" };
         const grants: Grant[] = [
             { kind: "invoke-function", label: name, functionArn: this.function.arn },
@@ -198,9 +201,14 @@ export class IngestFunction extends pulumi.ComponentResource {
                 label: "schedule-payload",
                 keyArn: args.kmsKeyArn,
                 actions: ["kms:Decrypt"],
+                // Only this function's schedules: their names are fixed, so their ARNs are known before they exist.
                 encryptionContext: {
                     key: "aws:scheduler:schedule-arn",
-                    arnLike: pulumi.interpolate`arn:aws:scheduler:${region}:${account}:schedule/*`,
+                    arnLike: pulumi
+                        .all([region, account])
+                        .apply(([r, a]) =>
+                            scheduleNames.map((scheduleName) => `arn:aws:scheduler:${r}:${a}:schedule/default/${scheduleName}`),
+                        ),
                 },
             },
         ];
@@ -215,10 +223,11 @@ export class IngestFunction extends pulumi.ComponentResource {
             parent,
         );
 
-        for (const schedule of args.schedules ?? []) {
+        for (const [index, schedule] of (args.schedules ?? []).entries()) {
             new aws.scheduler.Schedule(
                 `${name}-${schedule.name}`,
                 {
+                    name: scheduleNames[index],
                     description: `${name}: ${schedule.expression} (${schedule.timezone})`,
                     scheduleExpression: schedule.expression,
                     scheduleExpressionTimezone: schedule.timezone,

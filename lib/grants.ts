@@ -27,7 +27,7 @@ export type Grant =
           /** Only when the call comes through these services (`sqs.eu-central-1.amazonaws.com`). */
           viaServices?: pulumi.Input<string[]>;
           /** Only for data whose encryption context names a matching ARN, e.g. `aws:scheduler:schedule-arn`. */
-          encryptionContext?: { key: string; arnLike: pulumi.Input<string> };
+          encryptionContext?: { key: string; arnLike: pulumi.Input<string | string[]> };
       }
     | { kind: "xray"; label: string }
     | { kind: "vpc-network-interfaces"; label: string };
