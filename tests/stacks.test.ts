@@ -1,3 +1,4 @@
+import { stackRun } from "./support/stackRuns";
 import { expect } from "chai";
 import { type ProgramRun, type RecordedResource, recordedResources, runProgram } from "../offline/engine";
 import { ResourceGraph } from "../offline/graph";
@@ -40,7 +41,7 @@ describe("the whole program on the mock engine", function () {
 
     before(async () => {
         for (const stack of ENVIRONMENTS) {
-            const run = await runProgram({ stack });
+            const run = await stackRun(stack);
             runs[stack] = { run, graph: new ResourceGraph(run.resources) };
         }
     });

@@ -1,3 +1,4 @@
+import { stackRun } from "../support/stackRuns";
 /**
  * Least privilege of every function role and every scheduler role, proved by IAM simulation
  * (@cloud-copilot/iam-simulate, offline) against the policies the program declares in dev, staging and prod.
@@ -7,7 +8,6 @@
  */
 import { expect } from "chai";
 import { ENVIRONMENTS, FUNCTION_NAMES, parseStackConfig } from "../../config/stackConfig";
-import { runProgram } from "../../offline/engine";
 import { ResourceGraph } from "../../offline/graph";
 import { allUnexpected, checkRole, type RoleFindings } from "./check";
 import { MATRIX, SCHEDULER_MATRIX } from "./matrix";
@@ -44,7 +44,7 @@ describe("least privilege of the function and scheduler roles (IAM simulation)",
 
     before(async () => {
         for (const stack of ENVIRONMENTS) {
-            const run = await runProgram({ stack });
+            const run = await stackRun(stack);
             const config = parseStackConfig(stack, run.project, run.config);
             const model = buildModel(stack, new ResourceGraph(run.resources), config.features.vpc);
             const sim = new Simulator(model.account);

@@ -1,3 +1,4 @@
+import { stackRun } from "../support/stackRuns";
 /**
  * The pack on our own stacks: dev, staging and prod (each with its policy-pack config) have no mandatory violation,
  * both for an update and for a first deploy (unknown ids and outputs). Advisory findings are printed.
@@ -5,14 +6,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { runProgram } from "../../offline/engine";
 import { evaluatePolicyPacks, readPolicyPackConfig, type PolicyEvaluation } from "../../offline/policyRunner";
 import { PACK_DIR } from "./support";
 
 const configFile = (stack: string) => path.join(PACK_DIR, "config", `${stack}.json`);
 
 async function evaluateStack(stack: string, preview: boolean): Promise<PolicyEvaluation> {
-    const run = await runProgram({ stack, preview });
+    const run = await stackRun(stack, { preview });
     const configs = fs.existsSync(configFile(stack)) ? [readPolicyPackConfig(configFile(stack))] : [];
     return evaluatePolicyPacks(run.resources, { packDirs: [PACK_DIR], configs });
 }
@@ -50,7 +50,7 @@ describe("policy pack on our stacks", function () {
     }
 
     it("dev without its config fails on what dev deliberately lacks (WAF, deletion protection)", async () => {
-        const run = await runProgram({ stack: "dev" });
+        const run = await stackRun("dev");
         const evaluation = await evaluatePolicyPacks(run.resources, { packDirs: [PACK_DIR] });
         const mandatory = new Set(evaluation.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policyName));
         expect([...mandatory].sort()).to.deep.equal(["apigateway-stage-waf-required", "dynamodb-table-deletion-protection"]);
@@ -58,7 +58,7 @@ describe("policy pack on our stacks", function () {
 
     it("prod's config demands 365 days of log retention (staging's 90 would fail it)", async () => {
         expect(readPolicyPackConfig(configFile("prod"))).to.deep.include({ "cloudwatch-log-group-retention": { minimumDays: 365 } });
-        const run = await runProgram({ stack: "staging" });
+        const run = await stackRun("staging");
         const evaluation = await evaluatePolicyPacks(run.resources, {
             packDirs: [PACK_DIR],
             configs: [readPolicyPackConfig(configFile("prod"))],
