@@ -64,7 +64,7 @@ export class IngestFunction extends pulumi.ComponentResource {
     /** Every grant behind the role's policy, for reviews and the least-privilege tests. */
     readonly grants: Grant[];
     /** sha256 of the deployed bundle. */
-    readonly codeSha256: string;
+    readonly codeSha256: pulumi.Output<string>;
 
     constructor(name: string, args: IngestFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-investment:compute:IngestFunction", name, {}, opts);
@@ -104,7 +104,7 @@ export class IngestFunction extends pulumi.ComponentResource {
             parent,
         );
 
-        const bundle = bundleHandler(args.entry);
+        const bundle = pulumi.output(bundleHandler(args.entry));
         this.codeSha256 = bundle.sha256;
         this.function = new aws.lambda.Function(
             name,
@@ -113,7 +113,7 @@ export class IngestFunction extends pulumi.ComponentResource {
                 runtime: LAMBDA_RUNTIME,
                 architectures: ["arm64"],
                 handler: "index.handler",
-                code: handlerArchive(bundle),
+                code: bundle.apply(handlerArchive),
                 role: this.role.arn,
                 memorySize: args.memoryMb,
                 timeout: args.timeoutSeconds,

@@ -25,22 +25,27 @@ export interface BundledHandler {
 }
 
 // A pulumi run bundles each handler once; the cache lives for the process (tests re-run the program many times).
-const cache: Map<string, BundledHandler> = ((globalThis as any).__aiInvestmentBundleCache ??= new Map());
+const cache: Map<string, Promise<BundledHandler>> = ((globalThis as any).__aiInvestmentBundleCache ??= new Map());
 
-export function bundleHandler(entry: string): BundledHandler {
+/**
+ * Starts bundling a handler and returns the pending bundle. Every function's bundle starts while the program is still
+ * declaring resources, so esbuild builds them in parallel.
+ */
+export function bundleHandler(entry: string): Promise<BundledHandler> {
     const absoluteEntry = path.resolve(PROJECT_ROOT, entry);
-    const cached = cache.get(absoluteEntry);
-    if (cached) return cached;
-    const bundled = buildHandlerBundle(entry);
-    cache.set(absoluteEntry, bundled);
+    let bundled = cache.get(absoluteEntry);
+    if (!bundled) {
+        bundled = buildHandlerBundle(entry);
+        cache.set(absoluteEntry, bundled);
+        // A failed build must not stay cached for the next run of the program.
+        bundled.catch(() => cache.delete(absoluteEntry));
+    }
     return bundled;
 }
 
-/** One esbuild run, uncached. */
-export function buildHandlerBundle(entry: string): BundledHandler {
-    const absoluteEntry = path.resolve(PROJECT_ROOT, entry);
-    const result = esbuild.buildSync({
-        entryPoints: [absoluteEntry],
+function buildOptions(entry: string): esbuild.BuildOptions & { write: false } {
+    return {
+        entryPoints: [path.resolve(PROJECT_ROOT, entry)],
         absWorkingDir: PROJECT_ROOT,
         // A virtual output path inside the project keeps the source map's paths relative and machine independent.
         outfile: path.join(PROJECT_ROOT, ".bundle", path.basename(entry, ".ts"), "index.mjs"),
@@ -58,9 +63,17 @@ export function buildHandlerBundle(entry: string): BundledHandler {
         // CommonJS dependencies that call require() need it defined in an ES module.
         banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },
         logLevel: "silent",
-    });
-    if (result.errors.length > 0) {
-        throw new Error(`esbuild failed for ${entry}: ${result.errors.map((e) => e.text).join("; ")}`);
+    };
+}
+
+/** One esbuild run, uncached. */
+export async function buildHandlerBundle(entry: string): Promise<BundledHandler> {
+    let result: esbuild.BuildResult<{ write: false }>;
+    try {
+        result = await esbuild.build(buildOptions(entry));
+    } catch (error) {
+        const errors = (error as { errors?: { text: string }[] }).errors;
+        throw new Error(`esbuild failed for ${entry}: ${errors?.map((e) => e.text).join("; ") ?? String(error)}`);
     }
     const code = result.outputFiles.find((f) => f.path.endsWith(".mjs"))!.text;
     const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;

@@ -54,7 +54,7 @@ describe("IngestFunction", () => {
     const policy = () => JSON.parse(graph.one("aws:iam/policy:Policy", "score-policy").inputs.policy);
     const statement = (sid: string) => policy().Statement.find((s: any) => s.Sid === sid);
 
-    it("runs the bundled handler on nodejs24.x arm64 with the configured sizing, tracing and reserved concurrency", () => {
+    it("runs the bundled handler on nodejs24.x arm64 with the configured sizing, tracing and reserved concurrency", async () => {
         expect(lambda().inputs).to.deep.include({
             runtime: "nodejs24.x",
             architectures: ["arm64"],
@@ -68,7 +68,7 @@ describe("IngestFunction", () => {
         });
         const files = Object.keys(lambda().inputs.code.assets);
         expect(files).to.deep.equal(["index.mjs", "index.mjs.map"]);
-        expect(fn.codeSha256).to.match(/^[0-9a-f]{64}$/);
+        expect(await new Promise((resolve) => fn.codeSha256.apply(resolve))).to.match(/^[0-9a-f]{64}$/);
     });
 
     it("logs JSON at the configured level into its own KMS-encrypted log group with retention", () => {
