@@ -30,6 +30,10 @@ export interface LoadedPolicyPack {
     /** The analyzer service the pack registered (its gRPC handlers). */
     service: AnalyzerService;
     proto: AnalyzerProto;
+    /** Config schema defaults per policy, which the CLI sends unless the user's config overrides them. */
+    configDefaults: Map<string, Record<string, unknown>>;
+    /** Where the pack's @pulumi/policy lives; its protobuf runtime builds the requests. */
+    policyPackageDir: string;
 }
 
 export interface Violation {
@@ -126,33 +130,42 @@ export async function loadPolicyPack(dir: string): Promise<LoadedPolicyPack> {
     }
     if (!captured) throw new Error(`policy pack ${packDir}: ${path.basename(entry)} constructed no PolicyPack`);
 
-    const info = await rpc(
-        captured.getAnalyzerInfo,
-        new (require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [policyPackageDir] })).Empty)(),
-    );
-    const policies: PolicyInfo[] = info.getPoliciesList().map((p: any) => ({
-        name: p.getName(),
-        description: p.getDescription(),
-        enforcementLevel: LEVELS[p.getEnforcementlevel()]!,
-        severity: SEVERITIES[p.getSeverity?.() ?? 0],
-    }));
-    return { dir: packDir, name: info.getName(), version: info.getVersion(), policies, service: captured, proto };
+    const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [policyPackageDir] }));
+    const info = await rpc(captured.getAnalyzerInfo, new Empty());
+    const policies: PolicyInfo[] = [];
+    const configDefaults = new Map<string, Record<string, unknown>>();
+    for (const policy of info.getPoliciesList()) {
+        policies.push({
+            name: policy.getName(),
+            description: policy.getDescription(),
+            enforcementLevel: LEVELS[policy.getEnforcementlevel()]!,
+            severity: SEVERITIES[policy.getSeverity?.() ?? 0],
+        });
+        const properties = policy.getConfigschema?.()?.getProperties?.()?.toJavaScript?.() as
+            Record<string, { default?: unknown }> | undefined;
+        const defaults: Record<string, unknown> = {};
+        for (const [key, property] of Object.entries(properties ?? {}))
+            if (property && "default" in property) defaults[key] = property.default;
+        configDefaults.set(policy.getName(), defaults);
+    }
+    return {
+        dir: packDir,
+        name: info.getName(),
+        version: info.getVersion(),
+        policies,
+        service: captured,
+        proto,
+        configDefaults,
+        policyPackageDir,
+    };
 }
 
 /** Sends the pack its configuration the way the CLI does: every policy, schema defaults under the user's values. */
-async function configurePack(
-    pack: LoadedPolicyPack,
-    config: PolicyPackConfig,
-    infoSchemas: Map<string, Record<string, unknown>>,
-): Promise<Map<string, EnforcementLevel>> {
+async function configurePack(pack: LoadedPolicyPack, config: PolicyPackConfig): Promise<Map<string, EnforcementLevel>> {
     const unknown = Object.keys(config).filter((name) => name !== "all" && !pack.policies.some((p) => p.name === name));
     if (unknown.length) throw new Error(`policy pack config names policies that ${pack.name} doesn't have: ${unknown.join(", ")}`);
 
-    const { Struct } = require(
-        require.resolve("google-protobuf/google/protobuf/struct_pb", {
-            paths: [path.dirname(require.resolve("@pulumi/policy/server", { paths: [pack.dir] }))],
-        }),
-    );
+    const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pack.policyPackageDir] }));
     const request = new pack.proto.ConfigureAnalyzerRequest();
     const levels = new Map<string, EnforcementLevel>();
     const all = config["all"];
@@ -161,7 +174,7 @@ async function configurePack(
         const userLevel = typeof entry === "string" ? entry : entry?.enforcementLevel;
         const level = userLevel ?? policy.enforcementLevel;
         const { enforcementLevel: _ignored, ...userProps } = typeof entry === "object" && entry ? entry : {};
-        const properties = { ...(infoSchemas.get(policy.name) ?? {}), ...userProps };
+        const properties = { ...(pack.configDefaults.get(policy.name) ?? {}), ...userProps };
         const policyConfig = new pack.proto.PolicyConfig();
         policyConfig.setEnforcementlevel(LEVELS.indexOf(level));
         policyConfig.setProperties(Struct.fromJavaScript(properties));
@@ -170,26 +183,6 @@ async function configurePack(
     }
     await rpc(pack.service.configure, request);
     return levels;
-}
-
-/** Schema defaults per policy, read from the pack's analyzer info. */
-async function schemaDefaults(pack: LoadedPolicyPack): Promise<Map<string, Record<string, unknown>>> {
-    const emptyModule = require(
-        require.resolve("google-protobuf/google/protobuf/empty_pb", {
-            paths: [path.dirname(require.resolve("@pulumi/policy/server", { paths: [pack.dir] }))],
-        }),
-    );
-    const info = await rpc(pack.service.getAnalyzerInfo, new emptyModule.Empty());
-    const defaults = new Map<string, Record<string, unknown>>();
-    for (const policy of info.getPoliciesList()) {
-        const schema = policy.getConfigschema?.();
-        const properties = schema?.getProperties?.()?.toJavaScript?.() as Record<string, { default?: unknown }> | undefined;
-        if (!properties) continue;
-        const values: Record<string, unknown> = {};
-        for (const [key, property] of Object.entries(properties)) if (property && "default" in property) values[key] = property.default;
-        defaults.set(policy.getName(), values);
-    }
-    return defaults;
 }
 
 export interface EvaluateOptions {
@@ -208,7 +201,7 @@ export async function evaluatePolicyPacks(resources: RecordedResource[], options
     for (const [index, dir] of options.packDirs.entries()) {
         const pack = await loadPolicyPack(dir);
         const config = options.configs?.[index] ?? options.configs?.[0] ?? {};
-        const levels = await configurePack(pack, config, await schemaDefaults(pack));
+        const levels = await configurePack(pack, config);
         evaluation.packs.push({
             name: pack.name,
             version: pack.version,
@@ -237,27 +230,13 @@ export async function evaluatePolicyPacks(resources: RecordedResource[], options
         };
 
         for (const resource of analysed) {
-            const request = new pack.proto.AnalyzeRequest();
-            request.setType(resource.type);
-            request.setProperties(wireInputs(resource));
-            request.setUrn(resource.urn);
-            request.setName(resource.name);
-            request.setOptions(resourceOptions(pack.proto, resource));
-            const provider = providerOf(pack.proto, resource, byUrn);
-            if (provider) request.setProvider(provider);
+            const request = describeResource(new pack.proto.AnalyzeRequest(), resource, pack.proto, byUrn);
             collect(await rpc(pack.service.analyze, request), resource);
         }
 
         const stackRequest = new pack.proto.AnalyzeStackRequest();
         for (const resource of analysed) {
-            const item = new pack.proto.AnalyzerResource();
-            item.setType(resource.type);
-            item.setProperties(wireInputs(resource));
-            item.setUrn(resource.urn);
-            item.setName(resource.name);
-            item.setOptions(resourceOptions(pack.proto, resource));
-            const provider = providerOf(pack.proto, resource, byUrn);
-            if (provider) item.setProvider(provider);
+            const item = describeResource(new pack.proto.AnalyzerResource(), resource, pack.proto, byUrn);
             if (resource.parent) item.setParent(resource.parent);
             item.setDependenciesList(resource.dependencies);
             for (const [property, urns] of Object.entries(resource.propertyDependencies)) {
@@ -270,6 +249,23 @@ export async function evaluatePolicyPacks(resources: RecordedResource[], options
         collect(await rpc(pack.service.analyzeStack, stackRequest));
     }
     return evaluation;
+}
+
+/** The fields AnalyzeRequest and AnalyzerResource share: what the engine says about one resource. */
+function describeResource<T extends Record<string, any>>(
+    message: T,
+    resource: RecordedResource,
+    proto: AnalyzerProto,
+    byUrn: Map<string, RecordedResource>,
+): T {
+    message.setType(resource.type);
+    message.setProperties(wireInputs(resource));
+    message.setUrn(resource.urn);
+    message.setName(resource.name);
+    message.setOptions(resourceOptions(proto, resource));
+    const provider = providerOf(proto, resource, byUrn);
+    if (provider) message.setProvider(provider);
+    return message;
 }
 
 function wireInputs(resource: RecordedResource): unknown {
