@@ -118,7 +118,20 @@ export class WebSocketApi extends pulumi.ComponentResource {
         );
         const fallback = new aws.apigatewayv2.Route(
             `${name}-default`,
-            { apiId, routeKey: "$default", authorizationType: "NONE", target, operationName: "Default" },
+            {
+                apiId,
+                routeKey: "$default",
+                authorizationType: "NONE",
+                target,
+                operationName: "Default",
+                routeResponseSelectionExpression: "$default",
+            },
+            parent,
+        );
+        // Without a route response the client never sees the handler's answer to an unsupported message.
+        new aws.apigatewayv2.RouteResponse(
+            `${name}-default-response`,
+            { apiId, routeId: fallback.id, routeResponseKey: "$default" },
             parent,
         );
 

@@ -145,6 +145,13 @@ describe("WebSocketApi", () => {
         expect(api.stageName).to.equal("v1");
     });
 
+    it("answers client messages on $default through a route response", () => {
+        const fallback = graph.one(T.route, "live-default");
+        expect(fallback.inputs.routeResponseSelectionExpression).to.equal("$default");
+        const response = graph.one("aws:apigatewayv2/routeResponse:RouteResponse", "live-default-response");
+        expect(response.inputs).to.deep.equal({ apiId: graph.one(T.api, "live").id, routeId: fallback.id, routeResponseKey: "$default" });
+    });
+
     it("lets only the callback role manage this API's connections, and only when a role is given", async () => {
         expect(graph.ofType("aws:iam/policy:Policy")).to.deep.equal([]);
         const { graph: withRole } = await build(() => ({ callbackRoleName: "stream-role-1a2b3c4" }));
@@ -166,6 +173,6 @@ describe("WebSocketApi", () => {
         const component = graph.one("ai-investment:api:WebSocketApi", "live");
         const own = graph.resources.filter((r) => r.custom && r.type !== "pulumi:providers:aws");
         expect(own.filter((r) => r.parent !== component.urn).map((r) => r.name)).to.deep.equal([]);
-        expect(own).to.have.length(10);
+        expect(own).to.have.length(11);
     });
 });
