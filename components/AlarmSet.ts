@@ -5,6 +5,15 @@
  * it, and never without TLS. Every alarm notifies on ALARM and on OK, so a recovery closes the incident by e-mail too.
  * Thresholds follow seed 001 (errors > 5 in 5 min, throttling) and seed 002 (5xx > 5 % for 5 min, p95 latency > 2 s
  * for 10 min, DLQ > 0 for 1 min).
+ *
+ * On top of the per-symptom alarms, two composite alarms summarise an incident: "pipeline-degraded" (errors/throttles
+ * of the pipeline functions, DLQ/failure messages, stale queues) and "api-degraded" (5xx rate, latency, errors of the
+ * functions behind the REST API). Both notify the topic on ALARM and OK.
+ *
+ * Why the members keep their own actions: the policy `cloudwatch-alarm-actions` (policy-pack/policies/operations.ts,
+ * Security Hub CloudWatch.15/.17) requires alarmActions on every MetricAlarm, so members cannot be silenced. The
+ * composite is the summary page ("the pipeline is degraded") and the member mails carry the detail; on-call pages on
+ * the composite subject. Moving members to no actions (or an actionsSuppressor) needs a policy change first.
  */
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
@@ -16,6 +25,10 @@ export interface MonitoredFunction {
     functionName: pulumi.Input<string>;
     /** The function's configured timeout; the duration alarm fires at 80 % of it. */
     timeoutSeconds: number;
+    /** A step of the data pipeline: its errors and throttles join the "pipeline-degraded" composite. */
+    pipeline?: boolean;
+    /** Serves REST API routes: its errors join the "api-degraded" composite. */
+    servesApi?: boolean;
 }
 
 export interface MonitoredQueue {
@@ -94,6 +107,17 @@ export const ALARM_THRESHOLDS = {
     apiP95LatencyMs: 2000,
 } as const;
 
+export type CompositeKind = "pipeline-degraded" | "api-degraded";
+
+export const COMPOSITE_KINDS: readonly CompositeKind[] = ["pipeline-degraded", "api-degraded"];
+
+const COMPOSITE_DESCRIPTIONS: Record<CompositeKind, string> = {
+    "pipeline-degraded":
+        "The signal pipeline is degraded: a pipeline function fails or is throttled, a DLQ or the failure queue holds messages, or a queue is going stale. The member alarm mails name the symptom; start with the first one that fired.",
+    "api-degraded":
+        "The REST API is degraded: 5xx rate or p95 latency is above its threshold, or a function behind the API is failing. The member alarm mails name the symptom; check the access log and the integration functions.",
+};
+
 type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | "okActions" | "actionsEnabled" | "treatMissingData">;
 
 export class AlarmSet extends pulumi.ComponentResource {
@@ -104,6 +128,12 @@ export class AlarmSet extends pulumi.ComponentResource {
     readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
     /** Alarm names grouped by what they watch, e.g. for a composite alarm or the runbook. */
     readonly alarmNames: Record<AlarmKind, pulumi.Output<string>[]>;
+    /** The summary alarms; a kind without any member alarm is not created. */
+    readonly compositeAlarms: Partial<Record<CompositeKind, aws.cloudwatch.CompositeAlarm>> = {};
+    private readonly compositeMembers: Record<CompositeKind, pulumi.Output<string>[]> = {
+        "pipeline-degraded": [],
+        "api-degraded": [],
+    };
 
     constructor(name: string, args: AlarmSetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-investment:observability:AlarmSet", name, {}, opts);
@@ -130,7 +160,11 @@ export class AlarmSet extends pulumi.ComponentResource {
         const T = ALARM_THRESHOLDS;
         for (const fn of args.functions) {
             const FunctionName = fn.functionName;
-            this.alarm(name, "function-errors", fn.name, {
+            const errorGroups: CompositeKind[] = [
+                ...(fn.pipeline ? (["pipeline-degraded"] as const) : []),
+                ...(fn.servesApi ? (["api-degraded"] as const) : []),
+            ];
+            this.alarm(name, "function-errors", fn.name, errorGroups, {
                 alarmDescription: `Lambda ${fn.name}: more than ${T.functionErrorsPer5Min} failed invocations in 5 minutes. Check the function's log group for the error and the DLQ/queue for stuck messages.`,
                 namespace: "AWS/Lambda",
                 metricName: "Errors",
@@ -141,7 +175,7 @@ export class AlarmSet extends pulumi.ComponentResource {
                 comparisonOperator: "GreaterThanThreshold",
                 threshold: T.functionErrorsPer5Min,
             });
-            this.alarm(name, "function-throttles", fn.name, {
+            this.alarm(name, "function-throttles", fn.name, fn.pipeline ? ["pipeline-degraded"] : [], {
                 alarmDescription: `Lambda ${fn.name} is being throttled: invocations are rejected because reserved or account concurrency is exhausted. Events are retried or land in the DLQ; raise concurrency or find the burst.`,
                 namespace: "AWS/Lambda",
                 metricName: "Throttles",
@@ -153,7 +187,7 @@ export class AlarmSet extends pulumi.ComponentResource {
                 threshold: T.functionThrottlesPer5Min,
             });
             const limitMs = Math.round(fn.timeoutSeconds * 1000 * T.durationShareOfTimeout);
-            this.alarm(name, "function-duration", fn.name, {
+            this.alarm(name, "function-duration", fn.name, [], {
                 alarmDescription: `Lambda ${fn.name}: p95 duration above ${limitMs} ms (80 % of its ${fn.timeoutSeconds} s timeout) for 15 minutes. Timeouts are imminent — a slow dependency or a growing batch; check X-Ray traces.`,
                 namespace: "AWS/Lambda",
                 metricName: "Duration",
@@ -168,7 +202,7 @@ export class AlarmSet extends pulumi.ComponentResource {
         }
 
         for (const queue of args.queues) {
-            this.alarm(name, "dlq-messages", queue.name, {
+            this.alarm(name, "dlq-messages", queue.name, ["pipeline-degraded"], {
                 alarmDescription: `Dead-letter queue of ${queue.name} holds messages: they failed processing repeatedly and are not retried. Inspect them, fix the cause, then redrive to the work queue.`,
                 namespace: "AWS/SQS",
                 metricName: "ApproximateNumberOfMessagesVisible",
@@ -180,7 +214,7 @@ export class AlarmSet extends pulumi.ComponentResource {
                 threshold: 0,
             });
             if (queue.collectsFailures) {
-                this.alarm(name, "failure-messages", queue.name, {
+                this.alarm(name, "failure-messages", queue.name, ["pipeline-degraded"], {
                     alarmDescription: `${queue.name} holds failed invocations (Lambda async or Scheduler retries exhausted). Read the message for the function and error, fix the cause, then re-run the job.`,
                     namespace: "AWS/SQS",
                     metricName: "ApproximateNumberOfMessagesVisible",
@@ -192,7 +226,7 @@ export class AlarmSet extends pulumi.ComponentResource {
                     threshold: 0,
                 });
             }
-            this.alarm(name, "queue-age", queue.name, {
+            this.alarm(name, "queue-age", queue.name, ["pipeline-degraded"], {
                 alarmDescription: `Queue ${queue.name}: the oldest message has waited over ${T.queueOldestMessageSeconds / 60} minutes for 15 minutes. The consumer is down, throttled or too slow; signals are going stale.`,
                 namespace: "AWS/SQS",
                 metricName: "ApproximateAgeOfOldestMessage",
@@ -213,7 +247,7 @@ export class AlarmSet extends pulumi.ComponentResource {
                 returnData: false,
                 metric: { namespace: "AWS/ApiGateway", metricName, dimensions, stat: "Sum", period: 300 },
             });
-            this.alarm(name, "api-5xx-rate", api.name, {
+            this.alarm(name, "api-5xx-rate", api.name, ["api-degraded"], {
                 alarmDescription: `REST API ${api.name}: more than ${T.api5xxPercent} % of requests failed with 5xx over 5 minutes. Clients see server errors — check the integration functions' errors and the API execution log.`,
                 metricQueries: [
                     metric("m5xx", "5XXError"),
@@ -225,7 +259,7 @@ export class AlarmSet extends pulumi.ComponentResource {
                 comparisonOperator: "GreaterThanThreshold",
                 threshold: T.api5xxPercent,
             });
-            this.alarm(name, "api-latency", api.name, {
+            this.alarm(name, "api-latency", api.name, ["api-degraded"], {
                 alarmDescription: `REST API ${api.name}: p95 latency above ${T.apiP95LatencyMs} ms for 10 minutes. Users wait; look for slow integrations (function duration, DynamoDB throttling).`,
                 namespace: "AWS/ApiGateway",
                 metricName: "Latency",
@@ -245,7 +279,7 @@ export class AlarmSet extends pulumi.ComponentResource {
                 returnData: false,
                 metric: { namespace: "AWS/DynamoDB", metricName, dimensions: { TableName: table.tableName }, stat: "Sum", period: 300 },
             });
-            this.alarm(name, "table-throttles", table.name, {
+            this.alarm(name, "table-throttles", table.name, [], {
                 alarmDescription: `DynamoDB table ${table.name} throttled reads or writes in the last 5 minutes. Requests fail or retry; check hot partition keys and (if provisioned) capacity and auto scaling.`,
                 metricQueries: [
                     metric("mRead", "ReadThrottleEvents"),
@@ -259,10 +293,31 @@ export class AlarmSet extends pulumi.ComponentResource {
             });
         }
 
+        for (const kind of COMPOSITE_KINDS) {
+            const members = this.compositeMembers[kind];
+            if (members.length === 0) continue;
+            // Created outside apply (previews show it); only the rule string waits for the member names.
+            const alarmRule = pulumi
+                .all(members.map((member) => pulumi.interpolate`ALARM("${member}")`))
+                .apply((terms) => terms.join(" OR "));
+            this.compositeAlarms[kind] = new aws.cloudwatch.CompositeAlarm(
+                `${name}-${kind}`,
+                {
+                    alarmName: `${pulumi.getProject()}-${pulumi.getStack()}-${kind}`,
+                    alarmDescription: COMPOSITE_DESCRIPTIONS[kind],
+                    alarmRule,
+                    alarmActions: [this.topic.arn],
+                    okActions: [this.topic.arn],
+                    actionsEnabled: true,
+                },
+                parent,
+            );
+        }
+
         this.registerOutputs({ topicArn: this.topicArn, alarmNames: this.alarmNames });
     }
 
-    private alarm(name: string, kind: AlarmKind, subject: string, spec: AlarmSpec): void {
+    private alarm(name: string, kind: AlarmKind, subject: string, composites: readonly CompositeKind[], spec: AlarmSpec): void {
         const suffix = `${subject}-${kind}`;
         const alarm = new aws.cloudwatch.MetricAlarm(
             `${name}-${suffix}`,
@@ -280,6 +335,7 @@ export class AlarmSet extends pulumi.ComponentResource {
         );
         this.alarms.push(alarm);
         this.alarmNames[kind].push(alarm.name);
+        for (const composite of composites) this.compositeMembers[composite].push(alarm.name);
     }
 }
 

@@ -125,7 +125,8 @@ export class IngestFunction extends pulumi.ComponentResource {
                     logFormat: "JSON",
                     logGroup: this.logGroup.name,
                     applicationLogLevel: args.logLevel,
-                    systemLogLevel: "WARN",
+                    // INFO keeps the platform's REPORT lines (duration, memory, init time) for the cold-start query.
+                    systemLogLevel: "INFO",
                 },
                 environment: {
                     variables: {

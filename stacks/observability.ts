@@ -1,4 +1,4 @@
-/** Observability: alarms to the on-call topic, the four dashboards, the budget, backups and the audit trail. */
+/** Observability: alarms to the on-call topic, saved log queries, the four dashboards, the budget, backups and the audit trail. */
 import type * as aws from "@pulumi/aws";
 import type { FunctionName, StackConfig } from "../config/stackConfig";
 import { AlarmSet } from "../components/AlarmSet";
@@ -6,18 +6,34 @@ import { AuditTrail } from "../components/AuditTrail";
 import { BackupPlan } from "../components/BackupPlan";
 import { CostBudget } from "../components/CostBudget";
 import { Dashboards } from "../components/Dashboards";
+import { LogQueries } from "../components/LogQueries";
 import type { Api } from "./api";
 import type { Compute, QueueName } from "./compute";
 import type { Data, TableName } from "./data";
+import { ROUTES } from "./routes";
 import type { Security } from "./security";
 
 export interface Observability {
     alarms: AlarmSet;
+    logQueries: LogQueries;
     dashboards: Dashboards;
     budget: CostBudget;
     backup: BackupPlan;
     trail: AuditTrail;
 }
+
+/** The steps of the data flow (seed 000: ingest → score → fuse → risk → propose → decision → evaluate). */
+const PIPELINE_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
+    "ingest-social",
+    "ingest-news",
+    "ingest-regulatory",
+    "score",
+    "fuse",
+    "risk-check",
+    "propose",
+    "decision",
+    "evaluate",
+]);
 
 export function buildObservability(
     config: StackConfig,
@@ -32,6 +48,8 @@ export function buildObservability(
         name,
         functionName: compute.functions[name].functionName,
         timeoutSeconds: config.lambda.timeoutSeconds,
+        pipeline: PIPELINE_FUNCTIONS.has(name),
+        servesApi: ROUTES.some((route) => route.fn === name),
     }));
     const queues = (Object.keys(compute.queues) as QueueName[]).map((name) => ({
         name,
@@ -45,6 +63,14 @@ export function buildObservability(
     const alarms = new AlarmSet(
         "platform",
         { kmsKeyArn: security.key.arn, alertEmails: config.alertEmails, functions, queues, restApis, tables },
+        opts,
+    );
+    const logQueries = new LogQueries(
+        "platform",
+        {
+            functionLogGroupNames: (Object.keys(compute.functions) as FunctionName[]).map((name) => compute.functions[name].logGroup.name),
+            apiAccessLogGroupName: api.rest.accessLogGroupName,
+        },
         opts,
     );
     const dashboards = new Dashboards(
@@ -78,5 +104,5 @@ export function buildObservability(
         },
         opts,
     );
-    return { alarms, dashboards, budget, backup, trail };
+    return { alarms, logQueries, dashboards, budget, backup, trail };
 }

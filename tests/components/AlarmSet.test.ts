@@ -8,6 +8,13 @@ import { AlarmSet, type AlarmKind } from "../../components/AlarmSet";
 
 const KEY_ARN = "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
+/** The alarm names of a rule `ALARM("a") OR ALARM("b")`, checking that nothing else is in it. */
+const ruleMembers = (rule: string): string[] => {
+    const terms = rule.split(" OR ");
+    for (const term of terms) expect(term).to.match(/^ALARM\("[^"]+"\)$/);
+    return terms.map((term) => term.slice('ALARM("'.length, -'")'.length));
+};
 const EMAILS = ["oncall@example.com", "cto@example.com"];
 
 describe("AlarmSet", () => {
@@ -22,8 +29,9 @@ describe("AlarmSet", () => {
                 kmsKeyArn: KEY_ARN,
                 alertEmails: EMAILS,
                 functions: [
-                    { name: "score", functionName: "ai-investment-test-score", timeoutSeconds: 60 },
-                    { name: "ingest-news", functionName: "ai-investment-test-ingest-news", timeoutSeconds: 30 },
+                    { name: "score", functionName: "ai-investment-test-score", timeoutSeconds: 60, pipeline: true, servesApi: true },
+                    { name: "ingest-news", functionName: "ai-investment-test-ingest-news", timeoutSeconds: 30, pipeline: true },
+                    { name: "health", functionName: "ai-investment-test-health", timeoutSeconds: 10, servesApi: true },
                 ],
                 queues: [{ name: "signals", queueName: "signals-abc", deadLetterQueueName: "signals-dlq-abc" }],
                 restApis: [{ name: "public", apiName: "ai-investment-test-api", stageName: "v1" }],
@@ -38,13 +46,14 @@ describe("AlarmSet", () => {
     });
 
     it("creates 3 alarms per function, 2 per queue, 2 per API and 1 per table", () => {
-        expect(graph.ofType(ALARM)).to.have.length(2 * 3 + 2 + 2 + 1);
+        expect(graph.ofType(ALARM)).to.have.length(3 * 3 + 2 + 2 + 1);
         expect(alarmNames["function-errors"]).to.deep.equal([
             "ai-investment-test-score-function-errors",
             "ai-investment-test-ingest-news-function-errors",
+            "ai-investment-test-health-function-errors",
         ]);
         expect(alarmNames["api-5xx-rate"]).to.deep.equal(["ai-investment-test-public-api-5xx-rate"]);
-        expect(Object.values(alarmNames).flat()).to.have.length(11);
+        expect(Object.values(alarmNames).flat()).to.have.length(14);
     });
 
     it("alarms on the 5xx rate above 5 % over 5 minutes with metric math over 5XXError and Count", () => {
@@ -129,6 +138,47 @@ describe("AlarmSet", () => {
         }
     });
 
+    it("pages once per pipeline incident: ANY of the pipeline functions' errors/throttles and the queues' alarms", () => {
+        const composite = graph.one(COMPOSITE, "alarms-pipeline-degraded").inputs;
+        expect(composite.alarmName).to.equal("ai-investment-test-pipeline-degraded");
+        expect(ruleMembers(composite.alarmRule).sort()).to.deep.equal(
+            [
+                "ai-investment-test-score-function-errors",
+                "ai-investment-test-score-function-throttles",
+                "ai-investment-test-ingest-news-function-errors",
+                "ai-investment-test-ingest-news-function-throttles",
+                "ai-investment-test-signals-dlq-messages",
+                "ai-investment-test-signals-queue-age",
+            ].sort(),
+        );
+    });
+
+    it("pages once per API incident: ANY of 5xx rate, latency and the errors of the functions behind the API", () => {
+        const composite = graph.one(COMPOSITE, "alarms-api-degraded").inputs;
+        expect(composite.alarmName).to.equal("ai-investment-test-api-degraded");
+        expect(ruleMembers(composite.alarmRule).sort()).to.deep.equal(
+            [
+                "ai-investment-test-public-api-5xx-rate",
+                "ai-investment-test-public-api-latency",
+                "ai-investment-test-score-function-errors",
+                "ai-investment-test-health-function-errors",
+            ].sort(),
+        );
+    });
+
+    it("sends the composites' ALARM and OK transitions to the topic, and every member rule names a real alarm", () => {
+        const composites = graph.ofType(COMPOSITE);
+        expect(composites).to.have.length(2);
+        const existing = new Set(Object.values(alarmNames).flat());
+        for (const c of composites) {
+            expect(c.inputs.alarmActions, c.name).to.deep.equal([topicArn]);
+            expect(c.inputs.okActions, c.name).to.deep.equal([topicArn]);
+            expect(c.inputs.actionsEnabled, c.name).to.equal(true);
+            expect(c.inputs.alarmDescription, c.name).to.be.a("string").with.length.above(40);
+            for (const member of ruleMembers(c.inputs.alarmRule)) expect(existing.has(member), member).to.equal(true);
+        }
+    });
+
     it("encrypts the topic with the key and subscribes each address once", () => {
         const topic = graph.one("aws:sns/topic:Topic", "alarms-topic");
         expect(topic.inputs.kmsMasterKeyId).to.equal(KEY_ARN);
@@ -155,6 +205,6 @@ describe("AlarmSet", () => {
 
     it("parents every resource to the component", () => {
         const component = graph.one("ai-investment:observability:AlarmSet", "alarms");
-        expect(graph.children(component)).to.have.length(11 + 1 + 1 + EMAILS.length);
+        expect(graph.children(component)).to.have.length(14 + 2 + 1 + 1 + EMAILS.length);
     });
 });

@@ -78,7 +78,7 @@ describe("IngestFunction", () => {
             logFormat: "JSON",
             logGroup: logGroup.outputs.name,
             applicationLogLevel: "INFO",
-            systemLogLevel: "WARN",
+            systemLogLevel: "INFO",
         });
     });
 
