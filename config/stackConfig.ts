@@ -14,8 +14,8 @@ export const PROJECT = "ai-investment";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-/** Every Lambda function of the system; reserved concurrency and wiring are keyed by these names. */
-export const FUNCTION_NAMES = [
+/** The functions of the data flow, in order (seed 000: ingest → score → fuse → risk → propose → decision → evaluate). */
+export const PIPELINE_FUNCTION_NAMES = [
     "ingest-social",
     "ingest-news",
     "ingest-regulatory",
@@ -25,11 +25,10 @@ export const FUNCTION_NAMES = [
     "propose",
     "decision",
     "evaluate",
-    "dashboard",
-    "stream",
-    "health",
-    "ws-authorizer",
 ] as const;
+
+/** Every Lambda function of the system; reserved concurrency and wiring are keyed by these names. */
+export const FUNCTION_NAMES = [...PIPELINE_FUNCTION_NAMES, "dashboard", "stream", "health", "ws-authorizer"] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Seed 000 "Environment Strategy" plus the log-retention and backup numbers of seeds 002/003. */

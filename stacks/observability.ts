@@ -1,6 +1,6 @@
 /** Observability: alarms to the on-call topic, saved log queries, the four dashboards, the budget, backups and the audit trail. */
 import type * as aws from "@pulumi/aws";
-import type { FunctionName, StackConfig } from "../config/stackConfig";
+import { type FunctionName, PIPELINE_FUNCTION_NAMES, type StackConfig } from "../config/stackConfig";
 import { AlarmSet } from "../components/AlarmSet";
 import { AuditTrail } from "../components/AuditTrail";
 import { BackupPlan } from "../components/BackupPlan";
@@ -22,18 +22,7 @@ export interface Observability {
     trail: AuditTrail;
 }
 
-/** The steps of the data flow (seed 000: ingest → score → fuse → risk → propose → decision → evaluate). */
-const PIPELINE_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
-    "ingest-social",
-    "ingest-news",
-    "ingest-regulatory",
-    "score",
-    "fuse",
-    "risk-check",
-    "propose",
-    "decision",
-    "evaluate",
-]);
+const PIPELINE_FUNCTIONS: ReadonlySet<FunctionName> = new Set(PIPELINE_FUNCTION_NAMES);
 
 export function buildObservability(
     config: StackConfig,
