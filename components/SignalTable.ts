@@ -41,6 +41,11 @@ export interface SignalTableArgs extends KeySchema {
     deletionProtection: boolean;
     /** Emit a stream (NEW_AND_OLD_IMAGES by default) for change consumers. */
     stream?: "NEW_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
+    /**
+     * A global-table replica in a second region, encrypted with a key of that region. Replication lag is seconds,
+     * which is what an RPO of 15 minutes after a regional outage needs (snapshot copies are hourly at best).
+     */
+    replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
 }
 
 export class SignalTable extends pulumi.ComponentResource {
@@ -54,6 +59,9 @@ export class SignalTable extends pulumi.ComponentResource {
         const provisioned = args.capacity.mode === "provisioned";
         const read = args.capacity.readCapacity ?? 5;
         const write = args.capacity.writeCapacity ?? 5;
+        if (provisioned && args.replica) {
+            throw new Error(`SignalTable ${name}: a global-table replica needs on-demand capacity (auto scaling is per region)`);
+        }
 
         const attributes = new Map<string, AttributeType>();
         for (const key of [args, ...(args.globalSecondaryIndexes ?? [])]) {
@@ -88,8 +96,21 @@ export class SignalTable extends pulumi.ComponentResource {
                 pointInTimeRecovery: (args.pointInTimeRecovery ?? true) ? { enabled: true, recoveryPeriodInDays: 35 } : { enabled: false },
                 serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
                 deletionProtectionEnabled: args.deletionProtection,
-                streamEnabled: args.stream !== undefined,
-                streamViewType: args.stream,
+                // Global tables replicate through the stream, and it must carry new and old images.
+                streamEnabled: args.stream !== undefined || args.replica !== undefined,
+                streamViewType: args.replica ? "NEW_AND_OLD_IMAGES" : args.stream,
+                replicas: args.replica
+                    ? [
+                          {
+                              regionName: args.replica.region,
+                              kmsKeyArn: args.replica.kmsKeyArn,
+                              // The replica region must be able to rewind after a failover too.
+                              pointInTimeRecovery: args.pointInTimeRecovery ?? true,
+                              deletionProtectionEnabled: args.deletionProtection,
+                              propagateTags: true,
+                          },
+                      ]
+                    : undefined,
             },
             // Auto scaling owns the provisioned numbers once the table exists.
             {

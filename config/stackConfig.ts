@@ -282,6 +282,12 @@ export function parseStackConfig(stack: string, project: string, allConfig: Reco
     if (c.enableReplication && !c.replicationRegion) {
         problems.push(`${namespaced("replicationRegion")}: required when enableReplication is true (e.g. eu-west-1)`);
     }
+    if (c.enableReplication && (c.tableBillingMode ?? defaults.tableBillingMode) === "provisioned") {
+        problems.push(
+            `${namespaced("tableBillingMode")}: must be on-demand when enableReplication is true — global-table replicas ` +
+                `cannot share one region's auto scaling`,
+        );
+    }
     if (c.replicationRegion && c.replicationRegion === region) {
         problems.push(`${namespaced("replicationRegion")}: must differ from aws:region (${region})`);
     }

@@ -12,7 +12,14 @@ export type QueueAccess = "send" | "consume";
 export type BucketAccess = "get" | "put" | "get-put";
 
 export type Grant =
-    | { kind: "table"; label: string; tableArn: pulumi.Input<string>; access: TableAccess }
+    | {
+          kind: "table";
+          label: string;
+          tableArn: pulumi.Input<string>;
+          access: TableAccess;
+          /** The GSIs the function queries; queries on any other index are denied. */
+          indexes?: string[];
+      }
     | { kind: "queue"; label: string; queueArn: pulumi.Input<string>; access: QueueAccess }
     | { kind: "bucket"; label: string; bucketArn: pulumi.Input<string>; prefix: string; access: BucketAccess }
     | { kind: "secret"; label: string; secretArn: pulumi.Input<string> }
@@ -99,8 +106,8 @@ export function statementFor(grant: Grant): pulumi.Output<PolicyStatement> {
                 Sid: sid("Table", grant.label, grant.access),
                 Effect: "Allow" as const,
                 Action: TABLE_ACTIONS[grant.access],
-                // Queries on GSIs are authorised on the index ARNs.
-                Resource: [arn, `${arn}/index/*`],
+                // Queries on GSIs are authorised on the index ARNs: name each one instead of `index/*`.
+                Resource: [arn, ...(grant.indexes ?? []).map((index) => `${arn}/index/${index}`)],
             }));
         case "queue":
             return pulumi.output(grant.queueArn).apply((arn) => ({

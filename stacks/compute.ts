@@ -10,7 +10,7 @@ import { Network } from "../components/Network";
 import { QueuePair } from "../components/QueuePair";
 import type { UserDirectory } from "../components/UserDirectory";
 import type { Grant } from "../lib/grants";
-import type { Data } from "./data";
+import { TABLE_DESIGNS, type Data, type TableName } from "./data";
 import { routeAccessFor, ROUTES } from "./routes";
 import type { Security } from "./security";
 
@@ -64,12 +64,12 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
 
     const t = data.tables;
     const b = data.buckets;
-    const table = (name: keyof typeof t, access: "read" | "write" | "read-write"): Grant => ({
-        kind: "table",
-        label: name,
-        tableArn: t[name].arn,
-        access,
-    });
+    const table = (name: TableName, access: "read" | "write" | "read-write", indexes: string[] = []): Grant => {
+        const known = (TABLE_DESIGNS[name].globalSecondaryIndexes ?? []).map((index) => index.name);
+        const unknown = indexes.filter((index) => !known.includes(index));
+        if (unknown.length > 0) throw new Error(`grant on table ${name}: no index ${unknown.join(", ")} (has ${known.join(", ")})`);
+        return { kind: "table", label: name, tableArn: t[name].arn, access, indexes };
+    };
     const bucket = (name: keyof typeof b, prefix: string, access: "get" | "put" | "get-put"): Grant => ({
         kind: "bucket",
         label: `${name}-${prefix}`,
@@ -102,7 +102,8 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         description: `Polls ${source} sources, stores raw items under raw-data/${source}/yyyy/mm/dd/HH/, records new signals and queues them for scoring`,
         grants: [
             bucket("raw-data", `${source}/`, "put"),
-            table("signals", "read-write"),
+            // Dedup looks a source item up by its id before storing it again under another asset.
+            table("signals", "read-write", ["bySourceId"]),
             table("tracked-entities", "read"),
             send("raw-signals"),
             ...(secretName ? [secret(secretName)] : []),
@@ -127,7 +128,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
             description: "Scores queued signals with the agents' models and stores scores and features",
             grants: [
                 table("signals", "read-write"),
-                table("agents-config", "read"),
+                table("agents-config", "read", ["byStatus"]),
                 bucket("features", "signals/", "put"),
                 consumeGrant("raw-signals"),
                 send("scored-signals"),
@@ -146,7 +147,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
             description: "Fuses scored signals per asset into candidate views weighted by agent reliability",
             grants: [
                 table("signals", "read"),
-                table("agents-config", "read"),
+                table("agents-config", "read", ["byStatus"]),
                 bucket("curated-data", "fused/", "put"),
                 consumeGrant("scored-signals"),
                 send("fused-signals"),
@@ -161,7 +162,13 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         },
         "risk-check": {
             description: "Checks fused candidates against exposure and risk limits",
-            grants: [table("proposals", "read"), table("tracked-entities", "read"), consumeGrant("fused-signals"), send("risk-checked")],
+            grants: [
+                // Open exposure per asset and across pending proposals.
+                table("proposals", "read", ["byAsset", "byStatus"]),
+                table("tracked-entities", "read"),
+                consumeGrant("fused-signals"),
+                send("risk-checked"),
+            ],
             environment: {
                 PROPOSALS_TABLE: t.proposals.name,
                 TRACKED_ENTITIES_TABLE: t["tracked-entities"].name,
@@ -171,7 +178,13 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         },
         propose: {
             description: "Orchestrator: turns risk-checked candidates into trade proposals awaiting a human decision",
-            grants: [table("proposals", "read-write"), table("signals", "read"), consumeGrant("risk-checked"), send("dashboard-updates")],
+            grants: [
+                // "Is a proposal open for this asset?"
+                table("proposals", "read-write", ["byAsset"]),
+                table("signals", "read"),
+                consumeGrant("risk-checked"),
+                send("dashboard-updates"),
+            ],
             environment: {
                 PROPOSALS_TABLE: t.proposals.name,
                 SIGNALS_TABLE: t.signals.name,
@@ -187,10 +200,10 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         evaluate: {
             description: "Evaluates outcomes of decided proposals daily and recalibrates agent weights weekly (learning loop)",
             grants: [
-                table("proposals", "read"),
-                table("signals", "read"),
-                table("outcomes", "read-write"),
-                table("agents-config", "read-write"),
+                table("proposals", "read", ["byStatus"]),
+                table("signals", "read", ["byAgent"]),
+                table("outcomes", "read-write", ["byProposal"]),
+                table("agents-config", "read-write", ["byStatus"]),
                 bucket("eval", "evaluations/", "get-put"),
                 bucket("backtests", "backtests/", "get-put"),
             ],
@@ -209,12 +222,16 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         },
         dashboard: {
             description: "Serves dashboard summaries and system metrics",
-            grants: [table("proposals", "read"), table("outcomes", "read"), table("signals", "read")],
+            grants: [
+                table("proposals", "read", ["byStatus"]),
+                table("outcomes", "read", ["byProposal"]),
+                table("signals", "read", ["byAgent"]),
+            ],
             environment: { PROPOSALS_TABLE: t.proposals.name, OUTCOMES_TABLE: t.outcomes.name, SIGNALS_TABLE: t.signals.name },
         },
         stream: {
             description: "WebSocket connections of the live dashboard and the fan-out of dashboard updates",
-            grants: [table("connections", "read-write"), consumeGrant("dashboard-updates")],
+            grants: [table("connections", "read-write", ["bySubject"]), consumeGrant("dashboard-updates")],
             environment: { CONNECTIONS_TABLE: t.connections.name },
             queueTrigger: consume("dashboard-updates"),
         },

@@ -16,6 +16,11 @@ const REPLICATED: BucketName[] = ["raw-data", "curated-data", "eval"];
 
 export const TABLES = ["signals", "proposals", "outcomes", "agents-config", "tracked-entities", "connections"] as const;
 export type TableName = (typeof TABLES)[number];
+/**
+ * Tables that become global tables when the stack replicates (prod). Connections are not: a WebSocket connection
+ * belongs to the API of one region and is worthless in the other.
+ */
+const GLOBAL_TABLES: TableName[] = ["signals", "proposals", "outcomes", "agents-config", "tracked-entities"];
 
 type TableDesign = Omit<SignalTableArgs, "capacity" | "kmsKeyArn" | "deletionProtection" | "pointInTimeRecovery">;
 
@@ -31,6 +36,8 @@ export const TABLE_DESIGNS: Record<TableName, TableDesign> = {
             { name: "bySourceId", partitionKey: { name: "sourceId", type: "S" }, projection: "KEYS_ONLY" },
             // Learning loop: an agent's signals over time, to attribute outcomes to agents.
             { name: "byAgent", partitionKey: { name: "agent", type: "S" }, sortKey: { name: "ts", type: "S" } },
+            // GDPR erasure: every signal of one pseudonymised author. Sparse — only social signals carry an author.
+            { name: "byAuthor", partitionKey: { name: "authorPseudonym", type: "S" }, projection: "KEYS_ONLY" },
         ],
         ttlAttribute: "expiresAt",
     },
@@ -151,6 +158,10 @@ export function buildData(config: StackConfig, security: Security, providers: { 
                     kmsKeyArn: security.key.arn,
                     pointInTimeRecovery: config.tables.pointInTimeRecovery,
                     deletionProtection: config.tables.deletionProtection,
+                    replica:
+                        security.replicaKey && config.replicationRegion && GLOBAL_TABLES.includes(name)
+                            ? { region: config.replicationRegion, kmsKeyArn: security.replicaKey.arn }
+                            : undefined,
                 },
                 opts,
             ),

@@ -141,6 +141,14 @@ describe("stack config", () => {
             );
         });
 
+        it("refuses provisioned tables for a replicating stack (global tables scale per region)", () => {
+            const problems = problemsOf(() =>
+                parse("staging", { "ai-investment:enableReplication": "true", "ai-investment:replicationRegion": "eu-west-1" }),
+            );
+            expect(problems).to.have.length(1);
+            expect(problems[0]).to.include("tableBillingMode: must be on-demand when enableReplication is true");
+        });
+
         it("reports a value of the wrong type", () => {
             expect(problemsOf(() => parse("dev", { "ai-investment:enableWaf": "yes" }))).to.deep.equal([
                 'ai-investment:enableWaf: expected a boolean, got "yes"',

@@ -1,5 +1,6 @@
 import { stackRun } from "./support/stackRuns";
 import { expect } from "chai";
+import { TABLE_DESIGNS } from "../stacks/data";
 import { type ProgramRun, type RecordedResource, recordedResources, runProgram } from "../offline/engine";
 import { ResourceGraph } from "../offline/graph";
 import { ENVIRONMENTS, FUNCTION_NAMES, parseStackConfig, StackConfigError } from "../config/stackConfig";
@@ -255,6 +256,31 @@ describe("the whole program on the mock engine", function () {
             expect(graph.one("ai-investment:security:EncryptionKey", "platform").protect).to.equal(true);
         });
 
+        it("makes prod's tables global tables in eu-west-1 under the replica key, except WebSocket connections", () => {
+            const { graph } = runs.prod!;
+            const replicaKey = graph.one("aws:kms/key:Key", "platform-replica-key");
+            for (const table of graph.ofType(TABLE)) {
+                if (table.name === "connections") {
+                    expect(table.inputs.replicas ?? [], table.name).to.deep.equal([]);
+                    continue;
+                }
+                expect(table.inputs.replicas, table.name).to.deep.equal([
+                    {
+                        regionName: "eu-west-1",
+                        kmsKeyArn: replicaKey.outputs.arn,
+                        pointInTimeRecovery: true,
+                        deletionProtectionEnabled: true,
+                        propagateTags: true,
+                    },
+                ]);
+                expect(table.inputs).to.include({ streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
+            }
+            for (const stack of ["dev", "staging"]) {
+                for (const table of runs[stack]!.graph.ofType(TABLE))
+                    expect(table.inputs.replicas ?? [], `${stack} ${table.name}`).to.deep.equal([]);
+            }
+        });
+
         it("leaves dev and staging without reserved concurrency or deletion protection", () => {
             for (const stack of ["dev", "staging"]) {
                 const { graph } = runs[stack]!;
@@ -269,7 +295,8 @@ describe("the whole program on the mock engine", function () {
             }
             const targets = runs.staging!.graph.ofType("aws:appautoscaling/target:Target");
             // table + each GSI, read and write
-            expect(targets.length).to.equal(2 * (6 + 8));
+            const indexes = Object.values(TABLE_DESIGNS).reduce((sum, design) => sum + (design.globalSecondaryIndexes?.length ?? 0), 0);
+            expect(targets.length).to.equal(2 * (Object.keys(TABLE_DESIGNS).length + indexes));
             for (const stack of ["dev", "prod"]) {
                 for (const table of runs[stack]!.graph.ofType(TABLE)) expect(table.inputs.billingMode).to.equal("PAY_PER_REQUEST");
                 expect(runs[stack]!.graph.ofType("aws:appautoscaling/target:Target")).to.have.length(0);

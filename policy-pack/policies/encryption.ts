@@ -56,6 +56,28 @@ export const dynamodbTableCmk = cmkPolicy({
         message: "`serverSideEncryption.enabled` must be true (otherwise DynamoDB uses an AWS-owned key).",
     },
 });
+/** Global-table replicas are encrypted per region: each needs a customer-managed key of its own region. */
+export const dynamodbReplicaCmk: ResourceValidationPolicy = resourcePolicy({
+    name: "dynamodb-replica-cmk",
+    description: "Every global-table replica must be encrypted with a customer-managed KMS key of the replica's region (CKV_AWS_119).",
+    severity: "medium",
+    tags: ["encryption", "CKV_AWS_119"],
+    remediationSteps: "Set `replicas[].kmsKeyArn` to the ARN of a customer-managed key created in that replica's region.",
+    validateResource: (args, report) => {
+        if (!isType(args.type, T.table)) return;
+        const replicas = peek(args.props, "replicas");
+        if (!Array.isArray(replicas)) return;
+        for (const replica of replicas as Record<string, unknown>[]) {
+            const region = replica["regionName"];
+            const key = replica["kmsKeyArn"];
+            if (!isSet(key)) report(`Replica in ${String(region)} has no customer-managed key: \`replicas[].kmsKeyArn\` is not set.`);
+            else if (typeof key === "string" && AWS_MANAGED_ALIAS.test(key))
+                report(`Replica in ${String(region)} uses the AWS-managed key ${key}.`);
+            else if (typeof key === "string" && typeof region === "string" && key.startsWith("arn:") && key.split(":")[3] !== region)
+                report(`Replica in ${region} names key ${key} of region ${key.split(":")[3]}; KMS keys are regional.`);
+        }
+    },
+});
 export const sqsQueueCmk = cmkPolicy({
     name: "sqs-queue-cmk",
     types: T.queue,
@@ -238,6 +260,7 @@ export const daxEncryption = resourcePolicy({
 export const encryptionPolicies = [
     s3BucketSseKms,
     dynamodbTableCmk,
+    dynamodbReplicaCmk,
     sqsQueueCmk,
     snsTopicCmk,
     logGroupCmk,

@@ -25,10 +25,18 @@ describe("SignalTable", () => {
         it("uses seed 002's key schema and declares exactly the key attributes of table and indexes", () => {
             const table = graph.one(TABLE, "signals");
             expect(table.inputs).to.include({ hashKey: "pk", rangeKey: "sk", billingMode: "PAY_PER_REQUEST" });
-            expect(table.inputs.attributes.map((a: any) => a.name).sort()).to.deep.equal(["agent", "pk", "sk", "sourceId", "ts"]);
+            expect(table.inputs.attributes.map((a: any) => a.name).sort()).to.deep.equal([
+                "agent",
+                "authorPseudonym",
+                "pk",
+                "sk",
+                "sourceId",
+                "ts",
+            ]);
             expect(table.inputs.globalSecondaryIndexes.map((i: any) => [i.name, i.hashKey, i.projectionType])).to.deep.equal([
                 ["bySourceId", "sourceId", "KEYS_ONLY"],
                 ["byAgent", "agent", "ALL"],
+                ["byAuthor", "authorPseudonym", "KEYS_ONLY"],
             ]);
         });
 
@@ -95,6 +103,19 @@ describe("SignalTable", () => {
             expect(table.inputs).to.include({ streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
             expect(table.outputs.streamArn).to.match(/^arn:aws:dynamodb:eu-central-1:111122223333:table\/proposals-[0-9a-f]{7}\/stream\//);
         });
+    });
+
+    it("refuses a global-table replica on provisioned capacity", () => {
+        expect(
+            () =>
+                new SignalTable("replicated", {
+                    ...TABLE_DESIGNS.proposals,
+                    capacity: { mode: "provisioned" },
+                    kmsKeyArn: KEY_ARN,
+                    deletionProtection: true,
+                    replica: { region: "eu-west-1", kmsKeyArn: KEY_ARN },
+                }),
+        ).to.throw("SignalTable replicated: a global-table replica needs on-demand capacity");
     });
 
     it("refuses an attribute declared with two types", () => {

@@ -28,6 +28,35 @@ const cmkCases: PolicyCase[] = [
         failing: ["aws-owned", "aws-managed"],
     },
     {
+        policy: "dynamodb-replica-cmk",
+        pass: () => {
+            new aws.dynamodb.Table("global", {
+                hashKey: "pk",
+                attributes: [{ name: "pk", type: "S" }],
+                billingMode: "PAY_PER_REQUEST",
+                serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN },
+                streamEnabled: true,
+                streamViewType: "NEW_AND_OLD_IMAGES",
+                replicas: [{ regionName: "eu-west-1", kmsKeyArn: KEY_ARN.replace("eu-central-1", "eu-west-1") }],
+            });
+        },
+        fail: () => {
+            const table = (name: string, replica: { regionName: string; kmsKeyArn?: string }) =>
+                new aws.dynamodb.Table(name, {
+                    hashKey: "pk",
+                    attributes: [{ name: "pk", type: "S" }],
+                    billingMode: "PAY_PER_REQUEST",
+                    serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN },
+                    streamEnabled: true,
+                    streamViewType: "NEW_AND_OLD_IMAGES",
+                    replicas: [replica],
+                });
+            table("replica-aws-owned", { regionName: "eu-west-1" });
+            table("replica-wrong-region", { regionName: "eu-west-1", kmsKeyArn: KEY_ARN });
+        },
+        failing: ["replica-aws-owned", "replica-wrong-region"],
+    },
+    {
         policy: "sqs-queue-cmk",
         pass: () => {
             const key = new aws.kms.Key("key", { enableKeyRotation: true });
