@@ -17,8 +17,11 @@ export interface BackupPlanArgs {
     retentionDays: number;
     /** Backup window start, AWS Backup cron in UTC. Default `cron(0 3 * * ? *)` — 03:00, after the 02:00 evaluation run. */
     schedule?: string;
-    /** Copy every recovery point to this vault (e.g. in the replication region), kept as long as the original. */
-    copyToVaultArn?: pulumi.Input<string>;
+    /**
+     * Copy every recovery point to a vault in a second region, encrypted with that region's key and locked like the
+     * primary vault. Protects against what global tables replicate: deletes, corruption, a compromised writer.
+     */
+    copyTo?: { provider: aws.Provider; kmsKeyArn: pulumi.Input<string> };
     /**
      * Lock the vault so that recovery points cannot be deleted early, not even by an administrator. Default false.
      * Governance mode unless `vaultLockRetention.changeableForDays` is set — compliance mode can never be undone.
@@ -30,6 +33,7 @@ export interface BackupPlanArgs {
 
 export class BackupPlan extends pulumi.ComponentResource {
     readonly vault: aws.backup.Vault;
+    readonly copyVault?: aws.backup.Vault;
     readonly plan: aws.backup.Plan;
     readonly role: aws.iam.Role;
     readonly vaultArn: pulumi.Output<string>;
@@ -44,18 +48,28 @@ export class BackupPlan extends pulumi.ComponentResource {
         this.vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: args.kmsKeyArn }, parent);
         this.vaultArn = this.vault.arn;
 
-        if (lock) {
+        const lockVault = (vault: aws.backup.Vault, lockName: string, provider?: aws.Provider) =>
+            lock &&
             new aws.backup.VaultLockConfiguration(
-                `${name}-vault-lock`,
+                lockName,
                 {
-                    backupVaultName: this.vault.name,
+                    backupVaultName: vault.name,
                     minRetentionDays: lock.minDays,
                     maxRetentionDays: lock.maxDays,
                     changeableForDays: lock.changeableForDays,
                 },
-                parent,
+                { parent: this, provider },
             );
-        }
+        lockVault(this.vault, `${name}-vault-lock`);
+
+        this.copyVault = args.copyTo
+            ? new aws.backup.Vault(
+                  `${name}-copy-vault`,
+                  { kmsKeyArn: args.copyTo.kmsKeyArn },
+                  { parent: this, provider: args.copyTo.provider },
+              )
+            : undefined;
+        if (this.copyVault) lockVault(this.copyVault, `${name}-copy-vault-lock`, args.copyTo!.provider);
 
         const lifecycle = { deleteAfter: args.retentionDays };
         this.plan = new aws.backup.Plan(
@@ -69,7 +83,7 @@ export class BackupPlan extends pulumi.ComponentResource {
                         startWindow: 60,
                         completionWindow: 180,
                         lifecycle,
-                        copyActions: args.copyToVaultArn ? [{ destinationVaultArn: args.copyToVaultArn, lifecycle }] : undefined,
+                        copyActions: this.copyVault ? [{ destinationVaultArn: this.copyVault.arn, lifecycle }] : undefined,
                     },
                 ],
             },

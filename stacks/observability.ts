@@ -30,9 +30,10 @@ export function buildObservability(
     data: Data,
     compute: Compute,
     api: Api,
-    provider: aws.Provider,
+    providers: { primary: aws.Provider; replica?: aws.Provider },
 ): Observability {
-    const opts = { provider };
+    const opts = { provider: providers.primary };
+    const replica = providers.replica;
     const functions = (Object.keys(compute.functions) as FunctionName[]).map((name) => ({
         name,
         functionName: compute.functions[name].functionName,
@@ -79,6 +80,7 @@ export function buildObservability(
             retentionDays: config.backupRetentionDays,
             resourceArns: Object.values(data.tables).map((table) => table.arn),
             vaultLock: config.environment === "prod",
+            copyTo: replica && security.replicaKey ? { provider: replica, kmsKeyArn: security.replicaKey.arn } : undefined,
         },
         opts,
     );

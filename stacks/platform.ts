@@ -26,7 +26,7 @@ export function buildPlatform(config: StackConfig) {
     const auth = buildAuth(config, primary);
     const compute = buildCompute(config, security, data, auth, primary);
     const api = buildApi(config, security, auth, compute, primary);
-    const observability = buildObservability(config, security, data, compute, api, primary);
+    const observability = buildObservability(config, security, data, compute, api, providers);
 
     return { security, data, auth, compute, api, observability };
 }

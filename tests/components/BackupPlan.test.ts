@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { runInline } from "../../offline/engine";
 import { ResourceGraph } from "../../offline/graph";
+import * as aws from "@pulumi/aws";
 import { BackupPlan } from "../../components/BackupPlan";
 
 const KEY_ARN = "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const TABLES = ["arn:aws:dynamodb:eu-central-1:111122223333:table/signals", "arn:aws:dynamodb:eu-central-1:111122223333:table/proposals"];
-const COPY_VAULT = "arn:aws:backup:eu-west-1:111122223333:backup-vault:dr";
+const REPLICA_KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab";
 const LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
 
 describe("BackupPlan", () => {
@@ -17,7 +18,7 @@ describe("BackupPlan", () => {
                 resourceArns: TABLES,
                 retentionDays: 35,
                 vaultLock: true,
-                copyToVaultArn: COPY_VAULT,
+                copyTo: { provider: new aws.Provider("eu-west-1", { region: "eu-west-1" }), kmsKeyArn: REPLICA_KEY_ARN },
             });
             new BackupPlan("plain", { kmsKeyArn: KEY_ARN, resourceArns: TABLES.slice(0, 1), retentionDays: 7 });
         });
@@ -36,9 +37,13 @@ describe("BackupPlan", () => {
         expect(graph.one("aws:backup/plan:Plan", "plain-plan").inputs.rules[0].lifecycle.deleteAfter).to.equal(7);
     });
 
-    it("copies to the other vault only when asked", () => {
+    it("copies to a locked vault in the other region, under that region's key, only when asked", () => {
+        const copyVault = graph.one("aws:backup/vault:Vault", "backup-copy-vault");
+        expect(copyVault.inputs.kmsKeyArn).to.equal(REPLICA_KEY_ARN);
+        expect(copyVault.outputs.arn).to.match(/^arn:aws:backup:eu-west-1:/);
         const [rule] = graph.one("aws:backup/plan:Plan", "backup-plan").inputs.rules;
-        expect(rule.copyActions).to.deep.equal([{ destinationVaultArn: COPY_VAULT, lifecycle: { deleteAfter: 35 } }]);
+        expect(rule.copyActions).to.deep.equal([{ destinationVaultArn: copyVault.outputs.arn, lifecycle: { deleteAfter: 35 } }]);
+        expect(graph.one(LOCK, "backup-copy-vault-lock").inputs.backupVaultName).to.equal(copyVault.outputs.name);
         expect(graph.one("aws:backup/plan:Plan", "plain-plan").inputs.rules[0].copyActions).to.equal(undefined);
     });
 
@@ -65,7 +70,7 @@ describe("BackupPlan", () => {
 
     it("locks the vault only when asked, with the retention inside the bounds", () => {
         const locks = graph.ofType(LOCK);
-        expect(locks.map((l) => l.name)).to.deep.equal(["backup-vault-lock"]);
+        expect(locks.map((l) => l.name)).to.deep.equal(["backup-vault-lock", "backup-copy-vault-lock"]);
         expect(locks[0]!.inputs).to.include({
             minRetentionDays: 35,
             maxRetentionDays: 365,

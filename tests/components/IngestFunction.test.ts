@@ -29,7 +29,7 @@ describe("IngestFunction", () => {
                     logRetentionDays: 90,
                     kmsKeyArn: KEY_ARN,
                     grants: [
-                        { kind: "table", label: "signals", tableArn: TABLE_ARN, access: "read-write" },
+                        { kind: "table", label: "signals", tableArn: TABLE_ARN, access: "read-write", indexes: ["bySourceId"] },
                         { kind: "queue", label: "raw-signals-trigger", queueArn: QUEUE_ARN, access: "consume" },
                         { kind: "queue", label: "scored-signals", queueArn: NEXT_QUEUE_ARN, access: "send" },
                         { kind: "bucket", label: "features", bucketArn: BUCKET_ARN, prefix: "signals/", access: "put" },
@@ -106,7 +106,7 @@ describe("IngestFunction", () => {
                 "dynamodb:DeleteItem",
                 "dynamodb:BatchWriteItem",
             ],
-            Resource: [TABLE_ARN, `${TABLE_ARN}/index/*`],
+            Resource: [TABLE_ARN, `${TABLE_ARN}/index/bySourceId`],
         });
         expect(statement("QueueRawSignalsTriggerConsume").Action).to.deep.equal([
             "sqs:ReceiveMessage",
