@@ -11,7 +11,8 @@ export const CHANNELS = ["social", "news", "regulatory"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Every connector the product has; the agent of a signal is `<channel>.<source>` (e.g. `social.reddit`). */
-export const SOURCE_KINDS = ["reddit", "mastodon", "bluesky", "stocktwits", "rss", "gdelt", "sec-edgar", "bafin", "finma"] as const;
+// "manual": items posted to POST /ingest/* by an analyst (back-filling, corrections).
+export const SOURCE_KINDS = ["reddit", "mastodon", "bluesky", "stocktwits", "rss", "gdelt", "sec-edgar", "bafin", "finma", "manual"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 const isoDateTime = z.iso.datetime({ offset: true });
