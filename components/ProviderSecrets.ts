@@ -21,6 +21,11 @@ export interface ProviderSecretsArgs {
     secrets: ProviderSecret[];
     /** Days a deleted secret can still be restored (7–30). Default 30. */
     recoveryWindowInDays?: number;
+    /**
+     * Keep a read-only replica of every secret in a second region, encrypted with that region's key, so a regional
+     * failover finds the provider credentials and the pseudonym key where the functions will run.
+     */
+    replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
 }
 
 export class ProviderSecrets extends pulumi.ComponentResource {
@@ -38,6 +43,7 @@ export class ProviderSecrets extends pulumi.ComponentResource {
                     description: secret.description,
                     kmsKeyId: args.kmsKeyArn,
                     recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
+                    replicas: args.replica ? [{ region: args.replica.region, kmsKeyId: args.replica.kmsKeyArn }] : undefined,
                 },
                 { parent: this },
             );

@@ -35,7 +35,12 @@ export function buildSecurity(config: StackConfig, providers: { primary: aws.Pro
         : undefined;
     const secrets = new ProviderSecrets(
         "providers",
-        { kmsKeyArn: key.arn, secrets: [...PROVIDER_SECRETS], recoveryWindowInDays: config.environment === "prod" ? 30 : 7 },
+        {
+            kmsKeyArn: key.arn,
+            secrets: [...PROVIDER_SECRETS],
+            recoveryWindowInDays: config.environment === "prod" ? 30 : 7,
+            replica: replicaKey && config.replicationRegion ? { region: config.replicationRegion, kmsKeyArn: replicaKey.arn } : undefined,
+        },
         { provider: providers.primary },
     );
     return { key, replicaKey, secrets };
