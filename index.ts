@@ -28,3 +28,5 @@ export const providerSecretArns = security.secrets.arns;
 export const dashboardNames = observability.dashboards.dashboardNames;
 export const alarmTopicArn = observability.alarms.topicArn;
 export const kmsKeyArn = security.key.arn;
+/** The key of the replicas in the second region: a regional failover stack runs on it (docs/disaster-recovery.md). */
+export const replicaKeyArn = security.replicaKey?.arn;

@@ -139,6 +139,16 @@ const rawSchema = z.strictObject({
     backupRetentionDays: integer(1, 36500).optional(),
 
     replicationRegion: awsRegion.optional(),
+    failoverKeyArn: z
+        .string()
+        .regex(
+            /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+            "the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>)",
+        )
+        .optional(),
+    failoverTables: list(
+        z.string().regex(/^[a-z-]+=[A-Za-z0-9_.-]{3,255}$/, '"<table>=<physical table name>", e.g. signals=signals-4f2a9c1'),
+    ).optional(),
     enableWaf: boolean(),
     enableVpc: boolean(),
     enableTimestream: boolean(),
@@ -194,6 +204,11 @@ export interface StackConfig {
     backupRetentionDays: number;
     features: { waf: boolean; vpc: boolean; timestream: boolean; replication: boolean };
     replicationRegion?: string;
+    /**
+     * Regional failover (docs/disaster-recovery.md): run this stack on the global-table replicas and the replica key
+     * another stack left in this region, instead of creating a key and empty tables.
+     */
+    failover?: { keyArn: string; tables: Record<string, string> };
     vpcCidr: string;
     api: { throttleRateLimit: number; throttleBurstLimit: number; quotaPerDay: number; wafRateLimitPer5Min: number };
     sources: { social: string[]; news: string[]; regulatory: string[] };
@@ -282,6 +297,21 @@ export function parseStackConfig(stack: string, project: string, allConfig: Reco
     if (c.enableReplication && !c.replicationRegion) {
         problems.push(`${namespaced("replicationRegion")}: required when enableReplication is true (e.g. eu-west-1)`);
     }
+    if ((c.failoverKeyArn === undefined) !== (c.failoverTables === undefined)) {
+        problems.push(
+            `${namespaced("failoverTables")}: failoverKeyArn and failoverTables are set together (the tables are encrypted with that key)`,
+        );
+    }
+    if (c.failoverKeyArn && region && c.failoverKeyArn.split(":")[3] !== region) {
+        problems.push(
+            `${namespaced("failoverKeyArn")}: must be a key in aws:region (${region}), got one in ${c.failoverKeyArn.split(":")[3]}`,
+        );
+    }
+    if (c.failoverTables && c.enableReplication) {
+        problems.push(
+            `${namespaced("enableReplication")}: must be false while failing over — the replicas would point back to the failed region`,
+        );
+    }
     if (c.enableReplication && (c.tableBillingMode ?? defaults.tableBillingMode) === "provisioned") {
         problems.push(
             `${namespaced("tableBillingMode")}: must be on-demand when enableReplication is true — global-table replicas ` +
@@ -326,6 +356,13 @@ export function parseStackConfig(stack: string, project: string, allConfig: Reco
         backupRetentionDays: c.backupRetentionDays ?? defaults.backupRetentionDays,
         features: { waf: c.enableWaf, vpc: c.enableVpc, timestream: c.enableTimestream, replication: c.enableReplication },
         replicationRegion: c.enableReplication ? c.replicationRegion : undefined,
+        failover:
+            c.failoverKeyArn && c.failoverTables
+                ? {
+                      keyArn: c.failoverKeyArn,
+                      tables: Object.fromEntries(c.failoverTables.map((pair) => pair.split("=") as [string, string])),
+                  }
+                : undefined,
         vpcCidr: c.vpcCidr,
         api: {
             throttleRateLimit: c.apiThrottleRateLimit,

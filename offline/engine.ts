@@ -157,7 +157,8 @@ async function startMockEngine(project: string, stack: string, config: Record<st
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const region = (args.provider ? providerRegions.get(args.provider) : undefined) ?? defaultRegion;
                 if (preview && args.type !== "pulumi:providers:aws") return { id: undefined, state: args.inputs };
-                return fakeResource({ type: args.type, name: args.name, inputs: args.inputs, region });
+                // A read (`Resource.get`) names the existing resource by id.
+                return fakeResource({ type: args.type, name: args.name, inputs: args.inputs, region, id: args.id || undefined });
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 const region = (args.provider ? providerRegions.get(args.provider) : undefined) ?? defaultRegion;

@@ -26,10 +26,12 @@ export interface FakeResourceInput {
     name: string;
     inputs: Record<string, any>;
     region: string;
+    /** Set for a read (`Resource.get`): the id of the existing resource. */
+    id?: string;
 }
 
 /** Returns the id and the full state (inputs plus computed outputs) AWS would report for the resource. */
-export function fakeResource({ type, name, inputs, region }: FakeResourceInput): { id: string; state: Record<string, any> } {
+export function fakeResource({ type, name, inputs, region, id: readId }: FakeResourceInput): { id: string; state: Record<string, any> } {
     const seed = `${type}::${name}`;
     const autoName = (explicit?: string, maxLength = 64) => explicit ?? `${name}-${hex(seed, 7)}`.slice(-maxLength);
     const acct = FAKE_ACCOUNT_ID;
@@ -40,8 +42,9 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
         case "pulumi:providers:aws":
             return { id: uuid(seed), state: s };
         case "aws:kms/key:Key": {
-            const keyId = uuid(seed);
-            return withArn(keyId, `arn:aws:kms:${region}:${acct}:key/${keyId}`, { keyId });
+            // A read (`Key.get`) may name the key by id or ARN, as DescribeKey accepts both.
+            const keyId = readId?.startsWith("arn:") ? readId.split("/").pop()! : (readId ?? uuid(seed));
+            return withArn(keyId, readId?.startsWith("arn:") ? readId : `arn:aws:kms:${region}:${acct}:key/${keyId}`, { keyId });
         }
         case "aws:kms/alias:Alias":
             return withArn(inputs.name, `arn:aws:kms:${region}:${acct}:${inputs.name}`, { targetKeyArn: inputs.targetKeyId });
@@ -57,7 +60,7 @@ export function fakeResource({ type, name, inputs, region }: FakeResourceInput):
             });
         }
         case "aws:dynamodb/table:Table": {
-            const tableName = autoName(inputs.name, 255);
+            const tableName = readId ?? autoName(inputs.name, 255);
             const arn = `arn:aws:dynamodb:${region}:${acct}:table/${tableName}`;
             return withArn(tableName, arn, {
                 name: tableName,

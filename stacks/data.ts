@@ -2,7 +2,8 @@
  * Data: the S3 buckets of seeds 001/002 with their access-log bucket, replicas of the data we cannot re-fetch
  * (prod), and the DynamoDB tables with the indexes the pipeline queries.
  */
-import type * as aws from "@pulumi/aws";
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/stackConfig";
 import { SecureBucket } from "../components/SecureBucket";
 import { type Capacity, SignalTable, type SignalTableArgs } from "../components/SignalTable";
@@ -86,11 +87,17 @@ export const TABLE_DESIGNS: Record<TableName, TableDesign> = {
     },
 };
 
+/** What the rest of the stack needs of a table; a SignalTable, or a global-table replica adopted in a failover. */
+export interface TableRef {
+    arn: pulumi.Output<string>;
+    name: pulumi.Output<string>;
+}
+
 export interface Data {
     accessLogs: SecureBucket;
     buckets: Record<BucketName, SecureBucket>;
     replicas: Partial<Record<BucketName, SecureBucket>>;
-    tables: Record<TableName, SignalTable>;
+    tables: Record<TableName, TableRef>;
 }
 
 export function buildData(config: StackConfig, security: Security, providers: { primary: aws.Provider; replica?: aws.Provider }): Data {
@@ -147,26 +154,41 @@ export function buildData(config: StackConfig, security: Security, providers: { 
                   maxCapacity: config.tables.maxCapacity,
               }
             : { mode: "on-demand" };
+    const failoverTables = config.failover?.tables ?? {};
+    const unknown = Object.keys(failoverTables).filter((name) => !GLOBAL_TABLES.includes(name as TableName));
+    const missing = config.failover ? GLOBAL_TABLES.filter((name) => !(name in failoverTables)) : [];
+    if (unknown.length || missing.length) {
+        throw new Error(
+            `${config.project}:failoverTables: ` +
+                [unknown.length ? `no global table ${unknown.join(", ")}` : "", missing.length ? `missing ${missing.join(", ")}` : ""]
+                    .filter(Boolean)
+                    .join("; ") +
+                ` (global tables: ${GLOBAL_TABLES.join(", ")})`,
+        );
+    }
     const tables = Object.fromEntries(
-        TABLES.map((name) => [
+        TABLES.map((name): [TableName, TableRef] => [
             name,
-            new SignalTable(
-                name,
-                {
-                    ...TABLE_DESIGNS[name],
-                    capacity,
-                    kmsKeyArn: security.key.arn,
-                    pointInTimeRecovery: config.tables.pointInTimeRecovery,
-                    deletionProtection: config.tables.deletionProtection,
-                    replica:
-                        security.replicaKey && config.replicationRegion && GLOBAL_TABLES.includes(name)
-                            ? { region: config.replicationRegion, kmsKeyArn: security.replicaKey.arn }
-                            : undefined,
-                },
-                opts,
-            ),
+            failoverTables[name]
+                ? // Read, not managed: the table belongs to the failed region's stack until the failover is made permanent.
+                  aws.dynamodb.Table.get(name, failoverTables[name], undefined, opts)
+                : new SignalTable(
+                      name,
+                      {
+                          ...TABLE_DESIGNS[name],
+                          capacity,
+                          kmsKeyArn: security.key.arn,
+                          pointInTimeRecovery: config.tables.pointInTimeRecovery,
+                          deletionProtection: config.tables.deletionProtection,
+                          replica:
+                              security.replicaKey && config.replicationRegion && GLOBAL_TABLES.includes(name)
+                                  ? { region: config.replicationRegion, kmsKeyArn: security.replicaKey.arn }
+                                  : undefined,
+                      },
+                      opts,
+                  ),
         ]),
-    ) as Record<TableName, SignalTable>;
+    ) as Record<TableName, TableRef>;
 
     return { accessLogs, buckets, replicas, tables };
 }

@@ -1,5 +1,6 @@
 /** Security: the customer-managed key (and its twin in the replication region) and provider-credential secrets. */
 import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/stackConfig";
 import { EncryptionKey } from "../components/EncryptionKey";
 import { ProviderSecrets } from "../components/ProviderSecrets";
@@ -12,8 +13,13 @@ export const PROVIDER_SECRETS = [
 ] as const;
 export type ProviderSecretName = (typeof PROVIDER_SECRETS)[number]["name"];
 
+/** What the stack needs of its key: its ARN (for key policies, grants and resource encryption). */
+export interface KeyRef {
+    arn: pulumi.Output<string>;
+}
+
 export interface Security {
-    key: EncryptionKey;
+    key: KeyRef;
     replicaKey?: EncryptionKey;
     secrets: ProviderSecrets;
 }
@@ -21,11 +27,15 @@ export interface Security {
 export function buildSecurity(config: StackConfig, providers: { primary: aws.Provider; replica?: aws.Provider }): Security {
     const prefix = `${config.project}-${config.stack}`;
     const protect = config.tables.deletionProtection;
-    const key = new EncryptionKey(
-        "platform",
-        { description: `${prefix}: data, logs, queues, topics and secrets`, alias: prefix },
-        { provider: providers.primary, protect },
-    );
+    // A failover stack runs on the replica key the failed region's stack created here: the adopted tables are
+    // encrypted with it, and its policy already admits this region's services.
+    const key: KeyRef = config.failover
+        ? aws.kms.Key.get("platform-failover-key", config.failover.keyArn, undefined, { provider: providers.primary })
+        : new EncryptionKey(
+              "platform",
+              { description: `${prefix}: data, logs, queues, topics and secrets`, alias: prefix },
+              { provider: providers.primary, protect },
+          );
     const replicaKey = providers.replica
         ? new EncryptionKey(
               "platform-replica",

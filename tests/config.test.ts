@@ -149,6 +149,20 @@ describe("stack config", () => {
             expect(problems[0]).to.include("tableBillingMode: must be on-demand when enableReplication is true");
         });
 
+        it("takes a failover key and the adopted tables together, in the stack's region, without replication", () => {
+            const key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+            expect(problemsOf(() => parse("dev", { "ai-investment:failoverKeyArn": key }))).to.deep.include.members([
+                "ai-investment:failoverTables: failoverKeyArn and failoverTables are set together (the tables are encrypted with that key)",
+                "ai-investment:failoverKeyArn: must be a key in aws:region (eu-central-1), got one in eu-west-1",
+            ]);
+            expect(problemsOf(() => parse("prod", { "ai-investment:failoverTables": '["signals=signals-4f2a9c1"]' })).join("\n"))
+                .to.include("set together")
+                .and.include("enableReplication: must be false while failing over");
+            expect(problemsOf(() => parse("dev", { "ai-investment:failoverTables": '["signals"]' }))[0]).to.include(
+                '"<table>=<physical table name>"',
+            );
+        });
+
         it("reports a value of the wrong type", () => {
             expect(problemsOf(() => parse("dev", { "ai-investment:enableWaf": "yes" }))).to.deep.equal([
                 'ai-investment:enableWaf: expected a boolean, got "yes"',
@@ -180,6 +194,7 @@ describe("stack config", () => {
                 const optionalInSchema =
                     /Default per environment/.test((decl as { description?: string }).description ?? "") ||
                     key.endsWith("replicationRegion") ||
+                    key.includes(":failover") ||
                     key.endsWith("reservedConcurrencyTotal");
                 if (!hasDefault && !optionalInSchema) {
                     expect(

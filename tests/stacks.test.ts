@@ -328,6 +328,42 @@ describe("the whole program on the mock engine", function () {
         });
     });
 
+    describe("a regional failover stack on prod's replicas", () => {
+        let graph: ResourceGraph;
+        let prodTables: Record<string, string>;
+        const replicaKeyArn = "arn:aws:kms:eu-west-1:111122223333:key/9f3c1e2a-7b4d-4e8f-a1b2-c3d4e5f60718";
+        before(async () => {
+            const prod = await stackRun("prod");
+            prodTables = prod.outputs.tableNames as Record<string, string>;
+            const adopted = ["signals", "proposals", "outcomes", "agents-config", "tracked-entities"];
+            const run = await runProgram({
+                stack: "prod",
+                configOverrides: {
+                    "aws:region": "eu-west-1",
+                    "ai-investment:enableReplication": "false",
+                    "ai-investment:replicationRegion": undefined,
+                    "ai-investment:failoverKeyArn": replicaKeyArn,
+                    "ai-investment:failoverTables": JSON.stringify(adopted.map((name) => `${name}=${prodTables[name]}`)),
+                },
+            });
+            graph = new ResourceGraph(run.resources);
+        });
+
+        it("creates no key and no global table, only the regional connections table", () => {
+            expect(graph.ofType("ai-investment:security:EncryptionKey")).to.deep.equal([]);
+            expect(graph.ofType(TABLE).map((table) => table.name)).to.deep.equal(["connections"]);
+            expect(graph.ofType(TABLE)[0]!.inputs.serverSideEncryption.kmsKeyArn).to.equal(replicaKeyArn);
+        });
+
+        it("points the functions at the adopted tables under the replica key", () => {
+            const env = childOf(graph, functionComponent(graph, "ingest-social"), FUNCTION)[0]!.inputs.environment.variables;
+            expect(env.SIGNALS_TABLE).to.equal(prodTables.signals);
+            const resources = resourcesNamedBy(graph, "score");
+            expect(resources).to.include(`arn:aws:dynamodb:eu-west-1:111122223333:table/${prodTables.signals}`);
+            expect(resources).to.include(replicaKeyArn);
+        });
+    });
+
     describe("a bad stack file", () => {
         it("stops the program before any resource is registered, naming every bad key", async () => {
             let error: unknown;
