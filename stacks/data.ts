@@ -13,7 +13,7 @@ import type { Security } from "./security";
 export const BUCKETS = ["raw-data", "curated-data", "features", "backtests", "eval"] as const;
 export type BucketName = (typeof BUCKETS)[number];
 /** Raw, curated and eval data come from sources that may not serve it again: these replicate in prod. */
-const REPLICATED: BucketName[] = ["raw-data", "curated-data", "eval"];
+export const REPLICATED_BUCKETS: BucketName[] = ["raw-data", "curated-data", "eval"];
 
 export const TABLES = ["signals", "proposals", "outcomes", "agents-config", "tracked-entities", "connections"] as const;
 export type TableName = (typeof TABLES)[number];
@@ -21,7 +21,7 @@ export type TableName = (typeof TABLES)[number];
  * Tables that become global tables when the stack replicates (prod). Connections are not: a WebSocket connection
  * belongs to the API of one region and is worthless in the other.
  */
-const GLOBAL_TABLES: TableName[] = ["signals", "proposals", "outcomes", "agents-config", "tracked-entities"];
+export const GLOBAL_TABLES: TableName[] = ["signals", "proposals", "outcomes", "agents-config", "tracked-entities"];
 
 type TableDesign = Omit<SignalTableArgs, "capacity" | "kmsKeyArn" | "deletionProtection" | "pointInTimeRecovery">;
 
@@ -109,7 +109,7 @@ export function buildData(config: StackConfig, security: Security, providers: { 
     if (providers.replica && security.replicaKey && config.replicationRegion) {
         const replicaOpts = { provider: providers.replica };
         const replicaLogs = new SecureBucket("replica-access-logs", { receivesAccessLogs: true }, replicaOpts);
-        for (const name of REPLICATED) {
+        for (const name of REPLICATED_BUCKETS) {
             replicas[name] = new SecureBucket(
                 `${name}-replica`,
                 { kmsKeyArn: security.replicaKey.arn, accessLogBucket: replicaLogs.name },

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { FUNCTION_NAMES } from "../config/stackConfig";
 import { ROUTES } from "../stacks/routes";
+import { GLOBAL_TABLES, REPLICATED_BUCKETS, TABLES } from "../stacks/data";
 import { PROVIDER_SECRETS } from "../stacks/security";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -74,6 +75,24 @@ describe("docs", () => {
     it("docs/infrastructure.md or README.md names every function", () => {
         const missing = missingNames(FUNCTION_NAMES, [infrastructure, readme], mentionPatterns.codeSpan);
         expect(missing, `functions missing from docs/infrastructure.md and README.md: ${missing.join(", ")}`).to.deep.equal([]);
+    });
+
+    it("docs/disaster-recovery.md covers every table, every replicated bucket, the failover keys and only real outputs", () => {
+        const runbook = read("docs/disaster-recovery.md");
+        const names = [...TABLES, ...REPLICATED_BUCKETS, "failoverKeyArn", "failoverTables"];
+        const missing = missingNames(names, [runbook], mentionPatterns.codeSpan);
+        expect(missing, `missing from docs/disaster-recovery.md: ${missing.join(", ")}`).to.deep.equal([]);
+        expect(
+            GLOBAL_TABLES.every((table) => runbook.includes(`${table}=`)),
+            "every global table in the failoverTables example",
+        ).to.equal(true);
+        // `pulumi stack output <name>` and `.<name>` of prod-outputs.json must name outputs that exist.
+        const used = [...runbook.matchAll(/pulumi stack output (\w+)|jq -r '\.(\w+)[^']*' prod-outputs\.json/g)].map(
+            (match) => match[1] ?? match[2]!,
+        );
+        const unknown = used.filter((name) => !stackOutputs().includes(name));
+        expect(used.length).to.be.greaterThan(5);
+        expect(unknown, `outputs the runbook uses but index.ts does not export: ${unknown.join(", ")}`).to.deep.equal([]);
     });
 
     describe("the checks can fail", () => {
