@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { type BusinessMetric, METRICS_NAMESPACE } from "../lambdas/shared/metric-names";
 import type { MonitoredResources } from "./AlarmSet";
 
 export interface DashboardsArgs extends MonitoredResources {
@@ -18,7 +19,7 @@ export interface DashboardsArgs extends MonitoredResources {
 }
 
 /** Namespace of the embedded-metric-format metrics the handlers publish. */
-export const BUSINESS_NAMESPACE = "AiInvestment";
+export const BUSINESS_NAMESPACE = METRICS_NAMESPACE;
 /** `ServiceName` values of AWS/Billing for the services this stack pays for. */
 export const BILLED_SERVICES = [
     "AWSLambda",
@@ -192,22 +193,39 @@ function healthWidgets(args: DashboardsArgs): Widget[] {
 
 function businessWidgets(region: string): Widget[] {
     const ns = BUSINESS_NAMESPACE;
-    // SEARCH instead of listing dimension values: a new source or status the handlers emit appears on its own.
-    const byDimension = (metricName: string, dimension: string, stat = "Sum", period = 300): Metric[] => [
-        [
-            {
-                expression: `SEARCH('{${ns},${dimension}} MetricName="${metricName}"', '${stat}', ${period})`,
-                id: `${metricName.toLowerCase()}By${dimension}`,
-            },
-        ],
+    // Powertools adds a `service` dimension (the function) to every EMF metric. SEARCH over the dimension schema
+    // instead of listing values: a new source or decision the handlers emit appears without a dashboard change.
+    const search = (metric: BusinessMetric, dimensions: string[], period: number) =>
+        `SEARCH('{${[ns, "service", ...dimensions].join(",")}} MetricName="${metric}"', 'Sum', ${period})`;
+    const byDimension = (metric: BusinessMetric, dimension: string, period = 300): Metric[] => [
+        [{ expression: search(metric, [dimension], period), id: `${metric.toLowerCase()}By${dimension.toLowerCase()}` }],
+    ];
+    const total = (metric: BusinessMetric, id: string, period = 300, visible = true): Metric => [
+        { expression: `SUM(${search(metric, [], period)})`, id, label: metric, ...(visible ? {} : { visible: false }) },
     ];
     return [
         title(`## Pipeline (embedded-metric-format metrics in \`${ns}\`)`),
         graph("Signals ingested by source", region, byDimension("SignalsIngested", "Source"), { stacked: true }),
-        graph("Signals scored", region, [[ns, "SignalsScored"]]),
-        graph("Proposals created by status", region, byDimension("ProposalsCreated", "Status"), { stacked: true }),
-        graph("Decisions by outcome", region, byDimension("Decisions", "Outcome", "Sum", 3600), { stacked: true, period: 3600, width: 12 }),
-        graph("Hit rate (%)", region, [[ns, "HitRate"]], { stat: "Average", period: 86400, width: 12, yLabel: "%" }),
+        graph("Signals scored, candidates fused, proposals created", region, [
+            total("SignalsScored", "scored"),
+            total("CandidatesFused", "fused"),
+            total("ProposalsCreated", "proposals"),
+        ]),
+        graph("Rejected payloads and failing sources", region, [
+            ...byDimension("PayloadsRejected", "Source"),
+            ...byDimension("SourceFailures", "Source"),
+        ]),
+        graph("Decisions", region, byDimension("DecisionsRecorded", "Decision", 3600), { stacked: true, period: 3600, width: 12 }),
+        graph(
+            "Hit rate (%)",
+            region,
+            [
+                total("OutcomeHits", "hits", 86400, false),
+                total("OutcomesEvaluated", "evaluated", 86400, false),
+                [{ expression: "100 * hits / evaluated", id: "hitRate", label: "hit rate" }],
+            ],
+            { stat: "Sum", period: 86400, width: 12, yLabel: "%" },
+        ),
     ];
 }
 

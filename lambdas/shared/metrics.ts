@@ -1,30 +1,13 @@
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-
 /**
  * Business metrics of the pipeline as CloudWatch Embedded Metric Format (EMF) lines, written by AWS Lambda Powertools:
  * CloudWatch turns the log lines into metrics without a PutMetricData call (no extra IAM, no latency). The business
  * dashboard reads them by name in namespace `AiInvestment` with SEARCH over the dimensions, so a new source shows up
  * without a dashboard change.
  */
-export const METRICS_NAMESPACE = "AiInvestment";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { type BusinessMetric, METRICS_NAMESPACE } from "./metric-names";
 
-export const BUSINESS_METRICS = [
-    "SignalsIngested",
-    "SignalsDuplicate",
-    "PayloadsRejected",
-    "SourceFailures",
-    "SignalsScored",
-    "CandidatesFused",
-    "RiskChecks",
-    "ProposalsCreated",
-    "DecisionsRecorded",
-    "OutcomesEvaluated",
-    "OutcomeHits",
-    "AgentWeightsUpdated",
-    "ErasuresCompleted",
-    "DashboardPushes",
-] as const;
-export type BusinessMetric = (typeof BUSINESS_METRICS)[number];
+export { BUSINESS_METRICS, METRICS_NAMESPACE, type BusinessMetric } from "./metric-names";
 
 /** Dimension values stay low-cardinality: a source, a channel, a status — never an id. */
 export type MetricDimensions = Partial<Record<"Source" | "Channel" | "Status" | "Decision" | "Agent", string>>;

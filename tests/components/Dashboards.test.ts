@@ -102,14 +102,12 @@ describe("Dashboards", () => {
     it("charts the handlers' EMF metrics in the AiInvestment namespace on the business dashboard", () => {
         const text = JSON.stringify(body("business"));
         for (const s of [
-            "SignalsIngested",
-            "{AiInvestment,Source}",
-            "SignalsScored",
+            `SEARCH('{AiInvestment,service,Source} MetricName=\\"SignalsIngested\\"', 'Sum', 300)`,
+            `SUM(SEARCH('{AiInvestment,service} MetricName=\\"SignalsScored\\"', 'Sum', 300))`,
+            "CandidatesFused",
             "ProposalsCreated",
-            "{AiInvestment,Status}",
-            "Decisions",
-            "{AiInvestment,Outcome}",
-            "HitRate",
+            `SEARCH('{AiInvestment,service,Decision} MetricName=\\"DecisionsRecorded\\"', 'Sum', 3600)`,
+            "100 * hits / evaluated",
         ]) {
             expect(text, s).to.contain(s);
         }
