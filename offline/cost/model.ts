@@ -86,13 +86,14 @@ export const EMF_METRICS_BY_FUNCTION: Record<string, number> = {
     "ingest-social": 3, // SignalsIngested, SignalsDuplicate, PayloadsRejected (SourceFailures only on failures)
     "ingest-news": 3,
     "ingest-regulatory": 3,
-    score: 2, // SignalsScored, ErasuresCompleted
+    score: 1, // SignalsScored
     fuse: 1, // CandidatesFused
     "risk-check": 2, // RiskChecks by Status
     propose: 1, // ProposalsCreated
     decision: 2, // DecisionsRecorded by Decision
     evaluate: 3, // OutcomesEvaluated, OutcomeHits, AgentWeightsUpdated
-    stream: 1, // DashboardPushes
+    admin: 1, // ErasuresCompleted
+    stream: 3, // DashboardPushes by Status (delivered, gone, failed)
 };
 /** SQS batch size when an event source mapping sets none (the SQS default). */
 export const DEFAULT_SQS_BATCH_SIZE = 10;
