@@ -18,6 +18,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AlarmLevel } from "../config/stackConfig";
 
 export interface MonitoredFunction {
     /** Short id used in resource and alarm names, e.g. `score`. */
@@ -68,6 +69,11 @@ export interface MonitoredResources {
 }
 
 export interface AlarmSetArgs extends MonitoredResources {
+    /**
+     * `all` (default): every alarm kind and the composites. `data-loss`: only the alarms that mean messages are
+     * waiting to be lost (DLQ and failure-queue messages), each notifying on its own — for stacks nobody is paged for.
+     */
+    level?: AlarmLevel;
     /** The stack's customer-managed key; encrypts the topic (its key policy lets CloudWatch and Budgets use it). */
     kmsKeyArn: pulumi.Input<string>;
     /** Each address gets an e-mail subscription; AWS sends a confirmation mail that must be accepted. */
@@ -107,6 +113,9 @@ export const ALARM_THRESHOLDS = {
     apiP95LatencyMs: 2000,
 } as const;
 
+/** The alarm kinds of the `data-loss` level: a message in a DLQ or the failure queue is lost unless someone acts. */
+export const DATA_LOSS_ALARM_KINDS: readonly AlarmKind[] = ["dlq-messages", "failure-messages"];
+
 export type CompositeKind = "pipeline-degraded" | "api-degraded";
 
 export const COMPOSITE_KINDS: readonly CompositeKind[] = ["pipeline-degraded", "api-degraded"];
@@ -135,8 +144,12 @@ export class AlarmSet extends pulumi.ComponentResource {
         "api-degraded": [],
     };
 
+    private readonly kinds: ReadonlySet<AlarmKind>;
+
     constructor(name: string, args: AlarmSetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-investment:observability:AlarmSet", name, {}, opts);
+        const level = args.level ?? "all";
+        this.kinds = new Set(level === "all" ? ALARM_KINDS : DATA_LOSS_ALARM_KINDS);
         const parent = { parent: this };
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
         this.alarmNames = Object.fromEntries(ALARM_KINDS.map((kind) => [kind, []])) as unknown as Record<
@@ -293,7 +306,8 @@ export class AlarmSet extends pulumi.ComponentResource {
             });
         }
 
-        for (const kind of COMPOSITE_KINDS) {
+        // Composites page once per incident; a data-loss-only stack has no pager and each alarm is its own incident.
+        for (const kind of level === "all" ? COMPOSITE_KINDS : []) {
             const members = this.compositeMembers[kind];
             if (members.length === 0) continue;
             // Created outside apply (previews show it); only the rule string waits for the member names.
@@ -318,6 +332,7 @@ export class AlarmSet extends pulumi.ComponentResource {
     }
 
     private alarm(name: string, kind: AlarmKind, subject: string, composites: readonly CompositeKind[], spec: AlarmSpec): void {
+        if (!this.kinds.has(kind)) return;
         const suffix = `${subject}-${kind}`;
         const alarm = new aws.cloudwatch.MetricAlarm(
             `${name}-${suffix}`,

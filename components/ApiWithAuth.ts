@@ -48,6 +48,11 @@ export interface ApiWithAuthArgs {
     corsOrigins: string[];
     /** Stage-wide steady-state requests per second and burst, also the usage plan's throttle. */
     throttle: { rateLimit: number; burstLimit: number };
+    /**
+     * Per-method metrics (billed as custom metrics). The stage-level metrics (ApiName + Stage) that the alarms and the
+     * health dashboard read are published either way. Default true.
+     */
+    detailedMetrics?: boolean;
     /** Requests per day the API key may make. */
     quotaPerDay: number;
     /** Attach a WAF web ACL with a per-IP rate limit (requests per 5 minutes) and AWS managed rules. Default: none. */
@@ -275,7 +280,7 @@ export class ApiWithAuth extends pulumi.ComponentResource {
                 stageName: this.stage.stageName,
                 methodPath: "*/*",
                 settings: {
-                    metricsEnabled: true,
+                    metricsEnabled: args.detailedMetrics ?? true,
                     loggingLevel: "ERROR",
                     // Full request/response bodies would put tokens and trade data into the logs (CKV_AWS_276).
                     dataTraceEnabled: false,

@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type BusinessMetric, METRICS_NAMESPACE } from "../lambdas/shared/metric-names";
+import { DASHBOARD_KINDS, type DashboardKind } from "../config/stackConfig";
 import type { MonitoredResources } from "./AlarmSet";
 
 export interface DashboardsArgs extends MonitoredResources {
@@ -16,6 +17,8 @@ export interface DashboardsArgs extends MonitoredResources {
     webAclName?: pulumi.Input<string>;
     /** Cognito user pool id; adds sign-in success and throttle widgets. */
     userPoolId?: pulumi.Input<string>;
+    /** Which dashboards to create (each costs 3 USD a month); default all four, in the order given here. */
+    kinds?: readonly DashboardKind[];
 }
 
 /** Namespace of the embedded-metric-format metrics the handlers publish. */
@@ -31,7 +34,7 @@ export const BILLED_SERVICES = [
     "AWSSecretsManager",
 ] as const;
 
-export type DashboardKind = "health" | "business" | "cost" | "security";
+export type { DashboardKind };
 
 type Metric = pulumi.Input<string | number | Record<string, unknown>>[];
 interface Widget {
@@ -44,31 +47,31 @@ interface Widget {
 const WIDTH = 24;
 
 export class Dashboards extends pulumi.ComponentResource {
-    readonly dashboards: Record<DashboardKind, aws.cloudwatch.Dashboard>;
-    /** Names in the order health, business, cost, security. */
+    readonly dashboards: Partial<Record<DashboardKind, aws.cloudwatch.Dashboard>>;
+    /** Names in the order of `kinds`. */
     readonly dashboardNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-investment:observability:Dashboards", name, {}, opts);
-        const bodies: Record<DashboardKind, Widget[]> = {
-            health: healthWidgets(args),
-            business: businessWidgets(args.region),
-            cost: costWidgets(),
-            security: securityWidgets(args),
+        const bodies: Record<DashboardKind, () => Widget[]> = {
+            health: () => healthWidgets(args),
+            business: () => businessWidgets(args.region),
+            cost: () => costWidgets(),
+            security: () => securityWidgets(args),
         };
         const prefix = `${pulumi.getProject()}-${pulumi.getStack()}`;
-        const entries = (Object.keys(bodies) as DashboardKind[]).map(
+        const entries = (args.kinds ?? DASHBOARD_KINDS).map(
             (kind) =>
                 [
                     kind,
                     new aws.cloudwatch.Dashboard(
                         `${name}-${kind}`,
-                        { dashboardName: `${prefix}-${kind}`, dashboardBody: pulumi.jsonStringify({ widgets: layout(bodies[kind]) }) },
+                        { dashboardName: `${prefix}-${kind}`, dashboardBody: pulumi.jsonStringify({ widgets: layout(bodies[kind]()) }) },
                         { parent: this },
                     ),
                 ] as const,
         );
-        this.dashboards = Object.fromEntries(entries) as Record<DashboardKind, aws.cloudwatch.Dashboard>;
+        this.dashboards = Object.fromEntries(entries);
         this.dashboardNames = pulumi.all(entries.map(([, d]) => d.dashboardName));
 
         this.registerOutputs({ dashboardNames: this.dashboardNames });

@@ -18,6 +18,8 @@ export interface WebSocketApiArgs {
     logRetentionDays: number;
     /** Steady-state messages per second and burst for every route. */
     throttle: { rateLimit: number; burstLimit: number };
+    /** Per-route metrics (billed as custom metrics); the API-level metrics are published either way. Default true. */
+    detailedMetrics?: boolean;
     /** Default `"v1"`. */
     stageName?: string;
     /**
@@ -179,7 +181,7 @@ export class WebSocketApi extends pulumi.ComponentResource {
                     throttlingBurstLimit: args.throttle.burstLimit,
                     // Message bodies carry trade data; never log them (CKV_AWS_276).
                     dataTraceEnabled: false,
-                    detailedMetricsEnabled: true,
+                    detailedMetricsEnabled: args.detailedMetrics ?? true,
                     loggingLevel: args.accountSettings ? "ERROR" : "OFF",
                 },
             },

@@ -43,6 +43,9 @@ export const ENVIRONMENT_DEFAULTS: Record<
         deletionProtection: boolean;
         backupRetentionDays: number;
         reservedConcurrencyTotal: number;
+        dashboards: DashboardKind[];
+        alarmLevel: AlarmLevel;
+        apiDetailedMetrics: boolean;
     }
 > = {
     dev: {
@@ -54,6 +57,10 @@ export const ENVIRONMENT_DEFAULTS: Record<
         deletionProtection: false,
         backupRetentionDays: 7,
         reservedConcurrencyTotal: 0,
+        // Dev's idle-cost target is 10 USD/month (docs/cost.md): one dashboard and the data-loss alarms only.
+        dashboards: ["health"],
+        alarmLevel: "data-loss",
+        apiDetailedMetrics: false,
     },
     staging: {
         lambdaMemoryMb: 256,
@@ -64,6 +71,9 @@ export const ENVIRONMENT_DEFAULTS: Record<
         deletionProtection: false,
         backupRetentionDays: 14,
         reservedConcurrencyTotal: 0,
+        dashboards: ["health", "business", "cost", "security"],
+        alarmLevel: "all",
+        apiDetailedMetrics: true,
     },
     prod: {
         lambdaMemoryMb: 512,
@@ -74,6 +84,9 @@ export const ENVIRONMENT_DEFAULTS: Record<
         deletionProtection: true,
         backupRetentionDays: 35,
         reservedConcurrencyTotal: 100,
+        dashboards: ["health", "business", "cost", "security"],
+        alarmLevel: "all",
+        apiDetailedMetrics: true,
     },
 };
 
@@ -81,6 +94,15 @@ export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const TABLE_BILLING_MODES = ["on-demand", "provisioned"] as const;
 export type TableBillingMode = (typeof TABLE_BILLING_MODES)[number];
+/** The CloudWatch dashboards a stack can have (components/Dashboards.ts); each costs 3 USD a month. */
+export const DASHBOARD_KINDS = ["health", "business", "cost", "security"] as const;
+export type DashboardKind = (typeof DASHBOARD_KINDS)[number];
+/**
+ * `all`: every alarm of seed 002 plus the composites that page once per incident.
+ * `data-loss`: only the alarms that mean data is waiting to be lost — DLQ messages and failed invocations.
+ */
+export const ALARM_LEVELS = ["all", "data-loss"] as const;
+export type AlarmLevel = (typeof ALARM_LEVELS)[number];
 
 /** CloudWatch Logs accepts only these retention values. */
 const LOG_RETENTION_VALUES = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -137,6 +159,12 @@ const rawSchema = z.strictObject({
     pointInTimeRecovery: boolean(),
     deletionProtection: boolean().optional(),
     backupRetentionDays: integer(1, 36500).optional(),
+
+    dashboards: list(z.enum(DASHBOARD_KINDS))
+        .refine((kinds) => new Set(kinds).size === kinds.length, "each dashboard at most once")
+        .optional(),
+    alarmLevel: z.enum(ALARM_LEVELS).optional(),
+    apiDetailedMetrics: boolean().optional(),
 
     replicationRegion: awsRegion.optional(),
     failoverKeyArn: z
@@ -202,6 +230,7 @@ export interface StackConfig {
         deletionProtection: boolean;
     };
     backupRetentionDays: number;
+    observability: { dashboards: DashboardKind[]; alarmLevel: AlarmLevel; apiDetailedMetrics: boolean };
     features: { waf: boolean; vpc: boolean; timestream: boolean; replication: boolean };
     replicationRegion?: string;
     /**
@@ -288,6 +317,9 @@ export function parseStackConfig(stack: string, project: string, allConfig: Reco
     if (env === "prod" && c.deletionProtection === false) {
         problems.push(`${namespaced("deletionProtection")}: must be true in prod`);
     }
+    if (env === "prod" && (c.alarmLevel ?? defaults.alarmLevel) !== "all") {
+        problems.push(`${namespaced("alarmLevel")}: must be "all" in prod — on-call needs every alarm of seed 002 and the composites`);
+    }
     if (c.enableTimestream) {
         problems.push(
             `${namespaced("enableTimestream")}: must be false — Amazon Timestream for LiveAnalytics is closed to new customers ` +
@@ -354,6 +386,11 @@ export function parseStackConfig(stack: string, project: string, allConfig: Reco
             deletionProtection: c.deletionProtection ?? defaults.deletionProtection,
         },
         backupRetentionDays: c.backupRetentionDays ?? defaults.backupRetentionDays,
+        observability: {
+            dashboards: c.dashboards ?? defaults.dashboards,
+            alarmLevel: c.alarmLevel ?? defaults.alarmLevel,
+            apiDetailedMetrics: c.apiDetailedMetrics ?? defaults.apiDetailedMetrics,
+        },
         features: { waf: c.enableWaf, vpc: c.enableVpc, timestream: c.enableTimestream, replication: c.enableReplication },
         replicationRegion: c.enableReplication ? c.replicationRegion : undefined,
         failover:

@@ -32,6 +32,7 @@ export function buildApi(config: StackConfig, security: Security, auth: UserDire
             logRetentionDays: config.logRetentionDays,
             corsOrigins: config.corsOrigins,
             throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
+            detailedMetrics: config.observability.apiDetailedMetrics,
             quotaPerDay: config.api.quotaPerDay,
             waf: config.features.waf ? { rateLimitPer5Min: config.api.wafRateLimitPer5Min } : undefined,
         },
@@ -47,6 +48,7 @@ export function buildApi(config: StackConfig, security: Security, auth: UserDire
             kmsKeyArn: security.key.arn,
             logRetentionDays: config.logRetentionDays,
             throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
+            detailedMetrics: config.observability.apiDetailedMetrics,
             // Execution logging needs the account's CloudWatch role, which the REST API sets up.
             accountSettings: rest.account,
             // The stream function pushes dashboard updates to this API's connections only.

@@ -52,7 +52,15 @@ export function buildObservability(
 
     const alarms = new AlarmSet(
         "platform",
-        { kmsKeyArn: security.key.arn, alertEmails: config.alertEmails, functions, queues, restApis, tables },
+        {
+            kmsKeyArn: security.key.arn,
+            alertEmails: config.alertEmails,
+            level: config.observability.alarmLevel,
+            functions,
+            queues,
+            restApis,
+            tables,
+        },
         opts,
     );
     const logQueries = new LogQueries(
@@ -65,7 +73,16 @@ export function buildObservability(
     );
     const dashboards = new Dashboards(
         "platform",
-        { region: config.region, functions, queues, restApis, tables, webAclName: api.rest.webAclName, userPoolId: undefined },
+        {
+            region: config.region,
+            functions,
+            queues,
+            restApis,
+            tables,
+            webAclName: api.rest.webAclName,
+            userPoolId: undefined,
+            kinds: config.observability.dashboards,
+        },
         opts,
     );
     const budget = new CostBudget(

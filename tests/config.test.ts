@@ -128,6 +128,41 @@ describe("stack config", () => {
                 .and.include("prod must reserve concurrency");
         });
 
+        it("switches observability per environment: dev keeps one dashboard and the data-loss alarms, prod all of them", () => {
+            expect(parse("dev", {}).observability).to.deep.equal({
+                dashboards: ["health"],
+                alarmLevel: "data-loss",
+                apiDetailedMetrics: false,
+            });
+            expect(parse("prod", {}).observability).to.deep.equal({
+                dashboards: ["health", "business", "cost", "security"],
+                alarmLevel: "all",
+                apiDetailedMetrics: true,
+            });
+            expect(
+                parse("dev", {
+                    "ai-investment:dashboards": '["health","business"]',
+                    "ai-investment:alarmLevel": "all",
+                    "ai-investment:apiDetailedMetrics": "true",
+                }).observability,
+            ).to.deep.equal({ dashboards: ["health", "business"], alarmLevel: "all", apiDetailedMetrics: true });
+        });
+
+        it("names a wrong dashboard or alarm level, and keeps every alarm in prod", () => {
+            expect(problemsOf(() => parse("dev", { "ai-investment:dashboards": '["health","costs"]' }))[0]).to.match(
+                /^ai-investment:dashboards\[1\]: expected one of "health", "business", "cost", "security"/,
+            );
+            expect(problemsOf(() => parse("dev", { "ai-investment:dashboards": '["cost","cost"]' }))[0]).to.include(
+                "each dashboard at most once",
+            );
+            expect(problemsOf(() => parse("dev", { "ai-investment:alarmLevel": "none" }))[0]).to.match(
+                /^ai-investment:alarmLevel: expected one of "all", "data-loss"/,
+            );
+            expect(problemsOf(() => parse("prod", { "ai-investment:alarmLevel": "data-loss" }))).to.deep.equal([
+                'ai-investment:alarmLevel: must be "all" in prod — on-call needs every alarm of seed 002 and the composites',
+            ]);
+        });
+
         it("explains why Timestream cannot be enabled", () => {
             expect(problemsOf(() => parse("dev", { "ai-investment:enableTimestream": "true" }))[0]).to.include("closed to new customers");
         });

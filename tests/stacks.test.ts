@@ -5,6 +5,7 @@ import { type ProgramRun, type RecordedResource, recordedResources, runProgram }
 import { ResourceGraph } from "../offline/graph";
 import { ENVIRONMENTS, FUNCTION_NAMES, parseStackConfig, StackConfigError } from "../config/stackConfig";
 import { RESOURCE_WILDCARD_ACTIONS } from "../lib/grants";
+import { ALARM_KINDS } from "../components/AlarmSet";
 
 const FUNCTION = "aws:lambda/function:Function";
 const TABLE = "aws:dynamodb/table:Table";
@@ -234,13 +235,36 @@ describe("the whole program on the mock engine", function () {
                     "features",
                     "raw-data",
                 ]);
-                expect(outputs.dashboardNames).to.have.length(4);
+                expect(outputs.dashboardNames).to.have.length(config().observability.dashboards.length);
                 expect(outputs.alarmTopicArn).to.match(/^arn:aws:sns:eu-central-1:111122223333:/);
             });
         });
     }
 
     describe("per-environment differences", () => {
+        it("keeps dev's observability to one dashboard, the data-loss alarms and stage-level API metrics", () => {
+            const dev = runs.dev!.graph;
+            const prod = runs.prod!.graph;
+            expect(dev.ofType("aws:cloudwatch/dashboard:Dashboard").map((d) => d.name)).to.deep.equal(["platform-health"]);
+            expect(prod.ofType("aws:cloudwatch/dashboard:Dashboard")).to.have.length(4);
+            const kinds = (graph: ResourceGraph) =>
+                new Set(
+                    graph
+                        .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+                        .map((a) => ALARM_KINDS.find((kind) => a.name.endsWith(`-${kind}`))),
+                );
+            expect([...kinds(dev)].sort()).to.deep.equal(["dlq-messages", "failure-messages"]);
+            expect([...kinds(prod)].sort()).to.deep.equal([...ALARM_KINDS].sort());
+            expect(dev.ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm")).to.have.length(0);
+            expect(prod.ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm")).to.have.length(2);
+            const settings = (graph: ResourceGraph) => graph.ofType("aws:apigateway/methodSettings:MethodSettings")[0]!.inputs.settings;
+            expect(settings(dev).metricsEnabled).to.equal(false);
+            expect(settings(prod).metricsEnabled).to.equal(true);
+            const wsStage = (graph: ResourceGraph) => graph.ofType("aws:apigatewayv2/stage:Stage")[0]!.inputs.defaultRouteSettings;
+            expect(wsStage(dev).detailedMetricsEnabled).to.equal(false);
+            expect(wsStage(prod).detailedMetricsEnabled).to.equal(true);
+        });
+
         it("protects prod: deletion protection, reserved concurrency from config, replicas in eu-west-1", () => {
             const { graph, run } = runs.prod!;
             const config = parseStackConfig("prod", "ai-investment", run.config);

@@ -203,6 +203,32 @@ describe("AlarmSet", () => {
         expect(deny).to.deep.include({ Principal: "*", Action: "sns:Publish", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     });
 
+    it("at the data-loss level keeps only the DLQ and failure-queue alarms, without composites", async () => {
+        const { resources } = await runInline(
+            () =>
+                new AlarmSet("quiet", {
+                    kmsKeyArn: KEY_ARN,
+                    alertEmails: EMAILS,
+                    level: "data-loss",
+                    functions: [{ name: "score", functionName: "ai-investment-test-score", timeoutSeconds: 60, pipeline: true }],
+                    queues: [
+                        { name: "signals", queueName: "signals-abc", deadLetterQueueName: "signals-dlq-abc" },
+                        { name: "failures", queueName: "failures-abc", deadLetterQueueName: "failures-dlq-abc", collectsFailures: true },
+                    ],
+                    restApis: [{ name: "public", apiName: "ai-investment-test-api", stageName: "v1" }],
+                    tables: [{ name: "proposals", tableName: "proposals-abc" }],
+                }),
+        );
+        const quiet = new ResourceGraph(resources);
+        expect(quiet.ofType(ALARM).map((a) => a.inputs.name)).to.have.members([
+            "ai-investment-test-signals-dlq-messages",
+            "ai-investment-test-failures-dlq-messages",
+            "ai-investment-test-failures-failure-messages",
+        ]);
+        expect(quiet.ofType(COMPOSITE)).to.have.length(0);
+        for (const a of quiet.ofType(ALARM)) expect(a.inputs.alarmActions).to.have.length(1);
+    });
+
     it("parents every resource to the component", () => {
         const component = graph.one("ai-investment:observability:AlarmSet", "alarms");
         expect(graph.children(component)).to.have.length(14 + 2 + 1 + 1 + EMAILS.length);

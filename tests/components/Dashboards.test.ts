@@ -149,6 +149,17 @@ describe("Dashboards", () => {
         expect(text).to.contain("SignInSuccesses");
     });
 
+    it("creates only the dashboards a stack asks for, in its order", async () => {
+        const { result, resources } = await runInline(() => new Dashboards("some", { ...baseArgs, kinds: ["cost", "health"] }));
+        const created = new ResourceGraph(resources).ofType(DASHBOARD).map((d) => d.name);
+        expect(created).to.have.members(["some-cost", "some-health"]).and.have.length(2);
+        expect(await new Promise((resolve) => result.dashboardNames.apply(resolve))).to.deep.equal([
+            "ai-investment-test-cost",
+            "ai-investment-test-health",
+        ]);
+        expect(Object.keys(result.dashboards)).to.deep.equal(["cost", "health"]);
+    });
+
     it("leaves out WAF and Cognito widgets when there is no web ACL or user pool", async () => {
         const { resources } = await runInline(() => new Dashboards("bare", baseArgs));
         const text = new ResourceGraph(resources).one(DASHBOARD, "bare-security").inputs.dashboardBody as string;
