@@ -26,6 +26,12 @@ export interface SecureBucketArgs {
     lifecycleRules?: pulumi.Input<aws.types.input.s3.BucketLifecycleConfigurationRule>[];
     /** Days a noncurrent object version is kept by the default lifecycle. Default 90. */
     noncurrentVersionExpirationDays?: number;
+    /**
+     * Days after which the default lifecycle deletes every object (a delete marker; the data goes with the noncurrent
+     * version `noncurrentVersionExpirationDays` later). For personal data kept only as long as it is needed; such a
+     * bucket is not tiered to the archive classes (their minimum storage durations outlast it).
+     */
+    expireAfterDays?: number;
     /** Statements added to the bucket policy after the TLS deny (e.g. for CloudTrail), given the bucket's ARN. */
     policyStatements?: (bucketArn: pulumi.Output<string>) => pulumi.Input<BucketPolicyStatement>[];
     /** Replicate every object to a bucket in another region, re-encrypted with a key of that region. */
@@ -96,18 +102,27 @@ export class SecureBucket extends pulumi.ComponentResource {
             {
                 bucket,
                 rules: args.lifecycleRules ?? [
-                    {
-                        id: "tiering-then-archive",
-                        status: "Enabled",
-                        filter: {},
-                        transitions: [
-                            { days: 0, storageClass: "INTELLIGENT_TIERING" },
-                            { days: 90, storageClass: "GLACIER" },
-                            { days: 365, storageClass: "DEEP_ARCHIVE" },
-                        ],
-                        noncurrentVersionExpiration: { noncurrentDays },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    },
+                    args.expireAfterDays !== undefined
+                        ? {
+                              id: "expire",
+                              status: "Enabled",
+                              filter: {},
+                              expiration: { days: args.expireAfterDays },
+                              noncurrentVersionExpiration: { noncurrentDays },
+                              abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                          }
+                        : {
+                              id: "tiering-then-archive",
+                              status: "Enabled",
+                              filter: {},
+                              transitions: [
+                                  { days: 0, storageClass: "INTELLIGENT_TIERING" },
+                                  { days: 90, storageClass: "GLACIER" },
+                                  { days: 365, storageClass: "DEEP_ARCHIVE" },
+                              ],
+                              noncurrentVersionExpiration: { noncurrentDays },
+                              abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                          },
                 ],
             },
             { parent: this, dependsOn: [versioning] },

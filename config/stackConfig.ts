@@ -8,6 +8,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { proposalPolicySchema, type ProposalPolicy } from "../lambdas/domain/candidates";
+import { riskMarketDataSchema } from "../lambdas/domain/market";
+import { riskLimitsSchema, type RiskLimits } from "../lambdas/domain/risk";
+import type { SourcesConfig } from "../lambdas/sources/registry";
+import { fetchesPerRun, SOURCE_CHANNELS, sourcesFromLists } from "./sources";
 
 export const PROJECT = "ai-investment";
 
@@ -28,7 +33,7 @@ export const PIPELINE_FUNCTION_NAMES = [
 ] as const;
 
 /** Every Lambda function of the system; reserved concurrency and wiring are keyed by these names. */
-export const FUNCTION_NAMES = [...PIPELINE_FUNCTION_NAMES, "dashboard", "stream", "health", "ws-authorizer"] as const;
+export const FUNCTION_NAMES = [...PIPELINE_FUNCTION_NAMES, "dashboard", "stream", "admin", "health", "ws-authorizer"] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Seed 000 "Environment Strategy" plus the log-retention and backup numbers of seeds 002/003. */
@@ -120,11 +125,12 @@ const fromJson = (raw: unknown): unknown => {
 const integer = (min: number, max: number) => z.preprocess(fromJson, z.number().int().min(min).max(max));
 const boolean = () => z.preprocess(fromJson, z.boolean());
 const list = <T extends z.ZodType>(item: T) => z.preprocess(fromJson, z.array(item));
+/** A string key holding a JSON document, checked with `schema`; kept as the validated object. */
+const jsonDocument = <T extends z.ZodType>(schema: T) => z.preprocess(fromJson, schema);
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as eu-central-1");
 const email = z.email("an e-mail address");
 const httpsOrigin = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, "an https origin without path, e.g. https://app.example.com");
-const feedUrl = z.url({ protocol: /^https$/, error: "an https URL" });
 const scheduleExpression = z
     .string()
     .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, "an EventBridge Scheduler rate(...) or cron(...) expression");
@@ -188,9 +194,22 @@ const rawSchema = z.strictObject({
     apiQuotaPerDay: integer(1, 10_000_000),
     wafRateLimitPer5Min: integer(100, 2_000_000_000),
 
-    socialSources: list(z.string().regex(/^(r\/[A-Za-z0-9_]{2,21}|https:\/\/\S+)$/, "a subreddit as r/<name> or an https URL")),
-    newsFeeds: list(feedUrl),
-    regulatoryFeeds: list(feedUrl),
+    // Source entries are checked by config/sources.ts against the connectors' own schema.
+    socialSources: list(z.string().min(1).max(2048)),
+    newsFeeds: list(z.string().min(1).max(2048)),
+    regulatoryFeeds: list(z.string().min(1).max(2048)),
+    secEdgarUserAgent: z
+        .string()
+        .regex(/^\S.*\s\S+@\S+\.\S+$/, '"<organisation> <contact e-mail>" as the SEC requires, e.g. "Example AG ops@example.com"')
+        .optional(),
+
+    // JSON documents checked with the domain's schemas (lambdas/domain): project config has no object type.
+    riskLimits: jsonDocument(riskLimitsSchema),
+    riskMarketData: jsonDocument(riskMarketDataSchema).optional(),
+    proposalPolicy: jsonDocument(proposalPolicySchema),
+    benchmarkSymbol: z.string().regex(/^[A-Z0-9][A-Z0-9.-]{0,19}$/, "an upper-case symbol such as SPY"),
+    marketDataProvider: z.enum(["alphavantage", "stooq"]),
+    marketDataRequestsPerMinute: integer(1, 1200),
 
     socialIngestSchedule: scheduleExpression,
     newsIngestSchedule: scheduleExpression,
@@ -240,7 +259,11 @@ export interface StackConfig {
     failover?: { keyArn: string; tables: Record<string, string> };
     vpcCidr: string;
     api: { throttleRateLimit: number; throttleBurstLimit: number; quotaPerDay: number; wafRateLimitPer5Min: number };
-    sources: { social: string[]; news: string[]; regulatory: string[] };
+    /** Validated connector configuration and how many fetches one run of each ingest function makes. */
+    sources: SourcesConfig;
+    fetchesPerRun: Record<(typeof SOURCE_CHANNELS)[number], number>;
+    risk: { limits: RiskLimits; marketData?: string; proposalPolicy: ProposalPolicy };
+    evaluation: { benchmarkSymbol: string; marketDataProvider: "alphavantage" | "stooq"; requestsPerMinute: number };
     schedules: {
         timezone: string;
         socialIngest: string;
@@ -353,6 +376,13 @@ export function parseStackConfig(stack: string, project: string, allConfig: Reco
     if (c.replicationRegion && c.replicationRegion === region) {
         problems.push(`${namespaced("replicationRegion")}: must differ from aws:region (${region})`);
     }
+    const sources = sourcesFromLists({
+        social: c.socialSources,
+        news: c.newsFeeds,
+        regulatory: c.regulatoryFeeds,
+        secEdgarUserAgent: c.secEdgarUserAgent,
+    });
+    problems.push(...sources.problems.map(namespaced));
     if (c.tableMaxCapacity < Math.max(c.tableReadCapacity, c.tableWriteCapacity)) {
         problems.push(`${namespaced("tableMaxCapacity")}: must be at least tableReadCapacity and tableWriteCapacity`);
     }
@@ -407,7 +437,22 @@ export function parseStackConfig(stack: string, project: string, allConfig: Reco
             quotaPerDay: c.apiQuotaPerDay,
             wafRateLimitPer5Min: c.wafRateLimitPer5Min,
         },
-        sources: { social: c.socialSources, news: c.newsFeeds, regulatory: c.regulatoryFeeds },
+        sources: sources.config,
+        fetchesPerRun: Object.fromEntries(SOURCE_CHANNELS.map((channel) => [channel, fetchesPerRun(sources.config, channel)])) as Record<
+            (typeof SOURCE_CHANNELS)[number],
+            number
+        >,
+        // Kept as the operator wrote it (re-serialised): the function's environment carries it verbatim.
+        risk: {
+            limits: c.riskLimits,
+            marketData: raw["riskMarketData"] === undefined ? undefined : JSON.stringify(JSON.parse(raw["riskMarketData"])),
+            proposalPolicy: c.proposalPolicy,
+        },
+        evaluation: {
+            benchmarkSymbol: c.benchmarkSymbol,
+            marketDataProvider: c.marketDataProvider,
+            requestsPerMinute: c.marketDataRequestsPerMinute,
+        },
         schedules: {
             timezone: c.scheduleTimezone,
             socialIngest: c.socialIngestSchedule,

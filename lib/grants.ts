@@ -22,6 +22,10 @@ export type Grant =
       }
     | { kind: "queue"; label: string; queueArn: pulumi.Input<string>; access: QueueAccess }
     | { kind: "bucket"; label: string; bucketArn: pulumi.Input<string>; prefix: string; access: BucketAccess }
+    /** dynamodb:Scan of a whole (small) table, e.g. the live WebSocket connections; never on an index. */
+    | { kind: "table-scan"; label: string; tableArn: pulumi.Input<string> }
+    /** Deletes objects under a prefix with all their versions (GDPR erasure on a versioned bucket). */
+    | { kind: "bucket-erase"; label: string; bucketArn: pulumi.Input<string>; prefixes: string[] }
     | { kind: "secret"; label: string; secretArn: pulumi.Input<string> }
     | { kind: "websocket-connections"; label: string; executionArn: pulumi.Input<string>; stage: string }
     | { kind: "log-group"; label: string; logGroupArn: pulumi.Input<string> }
@@ -123,6 +127,21 @@ export function statementFor(grant: Grant): pulumi.Output<PolicyStatement> {
                 Action: BUCKET_ACTIONS[grant.access],
                 Resource: `${arn}/${grant.prefix}*`,
             }));
+        case "table-scan":
+            return pulumi.output(grant.tableArn).apply((arn) => ({
+                Sid: sid("Table", grant.label, "scan"),
+                Effect: "Allow" as const,
+                Action: ["dynamodb:Scan"],
+                Resource: arn,
+            }));
+        case "bucket-erase":
+            return pulumi.output(grant.bucketArn).apply((arn) => ({
+                Sid: sid("Bucket", grant.label, "erase"),
+                Effect: "Allow" as const,
+                // ListObjectVersions finds every version of a key (on the bucket ARN); the deletes act on the objects.
+                Action: ["s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+                Resource: [arn, ...grant.prefixes.map((prefix) => `${arn}/${prefix}*`)],
+            }));
         case "secret":
             return pulumi.output(grant.secretArn).apply((arn) => ({
                 Sid: sid("Secret", grant.label, "read"),
@@ -208,7 +227,7 @@ export function kmsGrantsFor(
     const decrypt = new Set<string>(extraServices);
     const encrypt = new Set<string>();
     for (const g of grants) {
-        if (g.kind === "table") decrypt.add("dynamodb");
+        if (g.kind === "table" || g.kind === "table-scan") decrypt.add("dynamodb");
         else if (g.kind === "secret") decrypt.add("secretsmanager");
         else if (g.kind === "queue") (g.access === "send" ? encrypt : decrypt).add("sqs");
         else if (g.kind === "bucket") (g.access === "get" ? decrypt : encrypt).add("s3");

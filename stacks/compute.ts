@@ -1,5 +1,5 @@
 /**
- * Compute: the pipeline's queues and the twelve functions plus the WebSocket authorizer, each with exactly the
+ * Compute: the pipeline's queues and the thirteen functions plus the WebSocket authorizer, each with exactly the
  * grants its step of the data flow needs (seed 000: ingest → score → fuse → risk → propose → decision → evaluate).
  */
 import type * as aws from "@pulumi/aws";
@@ -12,7 +12,8 @@ import type { UserDirectory } from "../components/UserDirectory";
 import type { Grant } from "../lib/grants";
 import { TABLE_DESIGNS, type Data, type TableName } from "./data";
 import { routeAccessFor, ROUTES } from "./routes";
-import type { Security } from "./security";
+import type { ProviderSecretName, Security } from "./security";
+import { channelSources, SOURCE_CHANNELS, type SourceChannel } from "../config/sources";
 
 /** Hand-offs between pipeline steps; every work queue has its DLQ. */
 export const QUEUES = [
@@ -29,6 +30,18 @@ export interface Compute {
     network?: Network;
     queues: Record<QueueName, QueuePair>;
     functions: Record<FunctionName, IngestFunction>;
+}
+
+/**
+ * An ingest run fetches every source of its channel and stops starting requests 20 s before its deadline, so it gets at
+ * least a minute whatever the stack's default timeout is.
+ */
+const INGEST_MIN_TIMEOUT_SECONDS = 60;
+const INGEST_FUNCTIONS: ReadonlySet<FunctionName> = new Set(["ingest-social", "ingest-news", "ingest-regulatory"]);
+
+export function functionTimeoutSeconds(config: StackConfig, name: FunctionName): number {
+    const base = config.lambda.timeoutSeconds;
+    return INGEST_FUNCTIONS.has(name) ? Math.max(base, INGEST_MIN_TIMEOUT_SECONDS) : base;
 }
 
 interface FunctionPlan {
@@ -85,7 +98,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         queueArn: queues[name].queue.arn,
         access: "consume",
     });
-    const secret = (name: string): Grant => ({ kind: "secret", label: name, secretArn: security.secrets.arns[name]! });
+    const secret = (name: ProviderSecretName): Grant => ({ kind: "secret", label: name, secretArn: security.secrets.arns[name]! });
     const s = config.schedules;
     const every = (name: string, expression: string, payload: Record<string, unknown>): ScheduleTrigger => ({
         name,
@@ -93,58 +106,57 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         timezone: s.timezone,
         payload,
     });
-    const ingest = (
-        source: "social" | "news" | "regulatory",
-        secretName: string | undefined,
-        feeds: string[],
-        expression: string,
-    ): FunctionPlan => ({
-        description: `Polls ${source} sources, stores raw items under raw-data/${source}/yyyy/mm/dd/HH/, records new signals and queues them for scoring`,
+    const pseudonymKey = security.secrets.arns["pseudonym-key"]!;
+    const ingest = (channel: SourceChannel, expression: string, providerSecret?: ProviderSecretName): FunctionPlan => ({
+        description: `Polls the ${channel} sources, stores raw payloads under raw-data/${channel}/yyyy/mm/dd/HH/, records new signals and queues them for scoring`,
         grants: [
-            bucket("raw-data", `${source}/`, "put"),
+            bucket("raw-data", `${channel}/`, "put"),
             // Dedup looks a source item up by its id before storing it again under another asset.
             table("signals", "read-write", ["bySourceId"]),
             table("tracked-entities", "read"),
             send("raw-signals"),
-            ...(secretName ? [secret(secretName)] : []),
+            secret("pseudonym-key"),
+            ...(providerSecret ? [secret(providerSecret)] : []),
         ],
         environment: {
             RAW_DATA_BUCKET: b["raw-data"].name,
             SIGNALS_TABLE: t.signals.name,
             TRACKED_ENTITIES_TABLE: t["tracked-entities"].name,
             NEXT_QUEUE_URL: queues["raw-signals"].queue.url,
-            SOURCE_FEEDS: JSON.stringify(feeds),
-            ...(secretName ? { PROVIDER_SECRET_ARN: security.secrets.arns[secretName]! } : {}),
+            SOURCES_CONFIG: JSON.stringify(channelSources(config.sources, channel)),
+            PSEUDONYM_SECRET_ARN: pseudonymKey,
+            ...(providerSecret ? { PROVIDER_SECRET_ARN: security.secrets.arns[providerSecret]! } : {}),
         },
-        schedules: [every("schedule", expression, { task: "ingest", source })],
+        schedules: [every("schedule", expression, { task: "ingest", source: channel })],
     });
+    const risk = config.risk;
 
     const plans: Record<FunctionName, FunctionPlan> = {
-        "ingest-social": ingest("social", "reddit-api", config.sources.social, s.socialIngest),
-        "ingest-news": ingest("news", "news-api", config.sources.news, s.newsIngest),
-        // Regulators publish open feeds (SEC, Federal Reserve): no credentials.
-        "ingest-regulatory": ingest("regulatory", undefined, config.sources.regulatory, s.regulatoryIngest),
+        "ingest-social": ingest("social", s.socialIngest, "social-api"),
+        // RSS/Atom feeds and GDELT are open; regulators publish open feeds (SEC, BaFin, FINMA): no credentials.
+        "ingest-news": ingest("news", s.newsIngest),
+        "ingest-regulatory": ingest("regulatory", s.regulatoryIngest),
         score: {
-            description: "Scores queued signals with the agents' models and stores scores and features",
+            description:
+                "Scores queued signals (lexicon sentiment, credibility, recency, engagement, novelty) and stores scores and features",
             grants: [
+                // Novelty compares a signal with the asset's recent ones (main key), then the score is written back.
                 table("signals", "read-write"),
                 table("agents-config", "read", ["byStatus"]),
                 bucket("features", "signals/", "put"),
                 consumeGrant("raw-signals"),
                 send("scored-signals"),
-                secret("llm-api"),
             ],
             environment: {
                 SIGNALS_TABLE: t.signals.name,
                 AGENTS_CONFIG_TABLE: t["agents-config"].name,
                 FEATURES_BUCKET: b.features.name,
                 NEXT_QUEUE_URL: queues["scored-signals"].queue.url,
-                PROVIDER_SECRET_ARN: security.secrets.arns["llm-api"]!,
             },
             queueTrigger: consume("raw-signals"),
         },
         fuse: {
-            description: "Fuses scored signals per asset into candidate views weighted by agent reliability",
+            description: "Fuses scored signals per asset and window into agent-weighted views with a baseline comparison",
             grants: [
                 table("signals", "read"),
                 table("agents-config", "read", ["byStatus"]),
@@ -161,51 +173,51 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
             queueTrigger: consume("scored-signals"),
         },
         "risk-check": {
-            description: "Checks fused candidates against exposure and risk limits",
+            description: "Checks fused candidates against position, concentration, volatility, liquidity, blacklist and regulatory limits",
             grants: [
-                // Open exposure per asset and across pending proposals.
-                table("proposals", "read", ["byAsset", "byStatus"]),
-                table("tracked-entities", "read"),
+                // Exposure of the asset's open proposals.
+                table("proposals", "read", ["byAsset"]),
                 consumeGrant("fused-signals"),
                 send("risk-checked"),
             ],
             environment: {
                 PROPOSALS_TABLE: t.proposals.name,
-                TRACKED_ENTITIES_TABLE: t["tracked-entities"].name,
                 NEXT_QUEUE_URL: queues["risk-checked"].queue.url,
+                RISK_LIMITS: JSON.stringify(risk.limits),
+                // Without a snapshot every candidate fails its risk check with that reason (nothing is assumed).
+                ...(risk.marketData ? { RISK_MARKET_DATA: risk.marketData } : {}),
             },
             queueTrigger: consume("fused-signals"),
         },
         propose: {
-            description: "Orchestrator: turns risk-checked candidates into trade proposals awaiting a human decision",
+            description: "Orchestrator: turns risk-checked candidates into PENDING proposals awaiting a four-eyes decision",
             grants: [
-                // "Is a proposal open for this asset?"
+                // "Is a proposal open for this asset?" and the open-proposal marker, in one transaction.
                 table("proposals", "read-write", ["byAsset"]),
-                table("signals", "read"),
                 consumeGrant("risk-checked"),
                 send("dashboard-updates"),
             ],
             environment: {
                 PROPOSALS_TABLE: t.proposals.name,
-                SIGNALS_TABLE: t.signals.name,
                 DASHBOARD_UPDATES_QUEUE_URL: queues["dashboard-updates"].queue.url,
+                PROPOSAL_POLICY: JSON.stringify(risk.proposalPolicy),
             },
             queueTrigger: consume("risk-checked"),
         },
         decision: {
-            description: "Records an approver's decision on a proposal (four-eyes)",
+            description: "Records an approver's decision on a proposal (four-eyes) with an immutable audit record",
             grants: [table("proposals", "read-write"), send("dashboard-updates")],
             environment: { PROPOSALS_TABLE: t.proposals.name, DASHBOARD_UPDATES_QUEUE_URL: queues["dashboard-updates"].queue.url },
         },
         evaluate: {
-            description: "Evaluates outcomes of decided proposals daily and recalibrates agent weights weekly (learning loop)",
+            description: "Evaluates decided proposals past their horizon against the benchmark daily and recalibrates agent weights weekly",
             grants: [
                 table("proposals", "read", ["byStatus"]),
-                table("signals", "read", ["byAgent"]),
-                table("outcomes", "read-write", ["byProposal"]),
+                table("signals", "read"),
+                table("outcomes", "read-write"),
                 table("agents-config", "read-write", ["byStatus"]),
-                bucket("eval", "evaluations/", "get-put"),
-                bucket("backtests", "backtests/", "get-put"),
+                bucket("eval", "evaluations/", "put"),
+                ...(config.evaluation.marketDataProvider === "alphavantage" ? [secret("market-data-api")] : []),
             ],
             environment: {
                 PROPOSALS_TABLE: t.proposals.name,
@@ -213,7 +225,12 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                 OUTCOMES_TABLE: t.outcomes.name,
                 AGENTS_CONFIG_TABLE: t["agents-config"].name,
                 EVAL_BUCKET: b.eval.name,
-                BACKTESTS_BUCKET: b.backtests.name,
+                BENCHMARK_SYMBOL: config.evaluation.benchmarkSymbol,
+                MARKET_DATA_PROVIDER: config.evaluation.marketDataProvider,
+                MARKET_DATA_REQUESTS_PER_MINUTE: String(config.evaluation.requestsPerMinute),
+                ...(config.evaluation.marketDataProvider === "alphavantage"
+                    ? { MARKET_DATA_SECRET_ARN: security.secrets.arns["market-data-api"]! }
+                    : {}),
             },
             schedules: [
                 every("daily-evaluation", s.evaluation, { task: "evaluate-outcomes" }),
@@ -222,18 +239,44 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         },
         dashboard: {
             description: "Serves dashboard summaries and system metrics",
-            grants: [
-                table("proposals", "read", ["byStatus"]),
-                table("outcomes", "read", ["byProposal"]),
-                table("signals", "read", ["byAgent"]),
-            ],
+            grants: [table("proposals", "read", ["byStatus"]), table("outcomes", "read"), table("signals", "read", ["byAgent"])],
             environment: { PROPOSALS_TABLE: t.proposals.name, OUTCOMES_TABLE: t.outcomes.name, SIGNALS_TABLE: t.signals.name },
         },
         stream: {
             description: "WebSocket connections of the live dashboard and the fan-out of dashboard updates",
-            grants: [table("connections", "read-write", ["bySubject"]), consumeGrant("dashboard-updates")],
+            // Every update goes to every live connection: a Scan of the (small) connections table; 410s delete them.
+            grants: [
+                table("connections", "read-write", ["bySubject"]),
+                { kind: "table-scan", label: "connections", tableArn: t.connections.arn },
+                consumeGrant("dashboard-updates"),
+            ],
             environment: { CONNECTIONS_TABLE: t.connections.name },
             queueTrigger: consume("dashboard-updates"),
+        },
+        admin: {
+            description: "Admin routes: tracked entities, agent configuration and GDPR erasure of a person's signals and raw payloads",
+            grants: [
+                table("tracked-entities", "read-write"),
+                table("agents-config", "read-write", ["byStatus"]),
+                // Erasure finds a person's signals by pseudonymous author and deletes them.
+                table("signals", "read-write", ["byAuthor"]),
+                {
+                    kind: "bucket-erase",
+                    label: "raw-data",
+                    bucketArn: b["raw-data"].arn,
+                    prefixes: SOURCE_CHANNELS.map((channel) => `${channel}/`),
+                },
+                bucket("eval", "erasures/", "put"),
+                secret("pseudonym-key"),
+            ],
+            environment: {
+                TRACKED_ENTITIES_TABLE: t["tracked-entities"].name,
+                AGENTS_CONFIG_TABLE: t["agents-config"].name,
+                SIGNALS_TABLE: t.signals.name,
+                RAW_DATA_BUCKET: b["raw-data"].name,
+                EVAL_BUCKET: b.eval.name,
+                PSEUDONYM_SECRET_ARN: pseudonymKey,
+            },
         },
         health: { description: "Liveness of the API", grants: [], environment: {} },
         // Verifies tokens against the pool's public JWKS: no AWS permissions beyond its own logs.
@@ -258,7 +301,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                         entry: `lambdas/handlers/${name}.ts`,
                         description: plan.description,
                         memoryMb: config.lambda.memoryMb,
-                        timeoutSeconds: config.lambda.timeoutSeconds,
+                        timeoutSeconds: functionTimeoutSeconds(config, name),
                         logLevel: config.lambda.logLevel,
                         logRetentionDays: config.logRetentionDays,
                         kmsKeyArn: security.key.arn,

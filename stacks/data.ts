@@ -93,6 +93,15 @@ export interface TableRef {
     name: pulumi.Output<string>;
 }
 
+/**
+ * Raw source payloads hold personal data in clear (authors, post texts): they are kept 30 days, then deleted with
+ * every version a day later (seed 000, DSGVO data minimisation). The prod replica applies the same rule itself —
+ * S3 does not replicate lifecycle or version deletes — so an erased payload leaves the replica within the month
+ * GDPR Art. 12(3) allows.
+ */
+export const RAW_DATA_RETENTION = { expireAfterDays: 30, noncurrentVersionExpirationDays: 1 } as const;
+const retentionOf = (name: BucketName) => (name === "raw-data" ? RAW_DATA_RETENTION : {});
+
 export interface Data {
     accessLogs: SecureBucket;
     buckets: Record<BucketName, SecureBucket>;
@@ -112,7 +121,7 @@ export function buildData(config: StackConfig, security: Security, providers: { 
         for (const name of REPLICATED_BUCKETS) {
             replicas[name] = new SecureBucket(
                 `${name}-replica`,
-                { kmsKeyArn: security.replicaKey.arn, accessLogBucket: replicaLogs.name },
+                { kmsKeyArn: security.replicaKey.arn, accessLogBucket: replicaLogs.name, ...retentionOf(name) },
                 replicaOpts,
             );
         }
@@ -129,6 +138,7 @@ export function buildData(config: StackConfig, security: Security, providers: { 
                         kmsKeyArn: security.key.arn,
                         accessLogBucket: accessLogs.name,
                         forceDestroy,
+                        ...retentionOf(name),
                         replication:
                             replica && security.replicaKey
                                 ? {

@@ -8,7 +8,7 @@ import { CostBudget } from "../components/CostBudget";
 import { Dashboards } from "../components/Dashboards";
 import { LogQueries } from "../components/LogQueries";
 import type { Api } from "./api";
-import type { Compute, QueueName } from "./compute";
+import { type Compute, functionTimeoutSeconds, type QueueName } from "./compute";
 import type { Data, TableName } from "./data";
 import { ROUTES } from "./routes";
 import type { Security } from "./security";
@@ -37,7 +37,7 @@ export function buildObservability(
     const functions = (Object.keys(compute.functions) as FunctionName[]).map((name) => ({
         name,
         functionName: compute.functions[name].functionName,
-        timeoutSeconds: config.lambda.timeoutSeconds,
+        timeoutSeconds: functionTimeoutSeconds(config, name),
         pipeline: PIPELINE_FUNCTIONS.has(name),
         servesApi: ROUTES.some((route) => route.fn === name),
     }));

@@ -19,6 +19,8 @@ const READERS: CognitoGroup[] = ["viewer", "analyst", "approver", "admin"];
 const ANALYSTS: CognitoGroup[] = ["analyst", "admin"];
 // Four-eyes: only approvers decide on proposals (seed 002 "approver: decision rights").
 const APPROVERS: CognitoGroup[] = ["approver", "admin"];
+// Tracked entities, agent configuration and GDPR erasure change what the system trades on and whose data it keeps.
+const ADMINS: CognitoGroup[] = ["admin"];
 
 export const ROUTES: RouteDefinition[] = [
     { method: "GET", path: "/health", fn: "health", access: "public" },
@@ -32,6 +34,12 @@ export const ROUTES: RouteDefinition[] = [
     { method: "POST", path: "/evaluate", fn: "evaluate", access: ANALYSTS },
     { method: "GET", path: "/dashboard/summary", fn: "dashboard", access: READERS },
     { method: "GET", path: "/dashboard/stream", fn: "stream", access: READERS },
+    { method: "GET", path: "/admin/entities", fn: "admin", access: ADMINS },
+    { method: "POST", path: "/admin/entities", fn: "admin", access: ADMINS },
+    { method: "POST", path: "/admin/entities/delete", fn: "admin", access: ADMINS },
+    { method: "GET", path: "/admin/agents", fn: "admin", access: ADMINS },
+    { method: "POST", path: "/admin/agents", fn: "admin", access: ADMINS },
+    { method: "POST", path: "/admin/erasure", fn: "admin", access: ADMINS },
 ];
 
 export const routeKey = (route: Pick<RouteDefinition, "method" | "path">) => `${route.method} ${route.path}`;

@@ -7,9 +7,16 @@ import { ProviderSecrets } from "../components/ProviderSecrets";
 
 /** External providers that need credentials; each function reads only its own provider's secret. */
 export const PROVIDER_SECRETS = [
-    { name: "reddit-api", description: 'Reddit OAuth app for ingest-social: {"clientId":"…","clientSecret":"…","userAgent":"…"}' },
-    { name: "news-api", description: 'News API key for ingest-news (feeds that need one): {"apiKey":"…"}' },
-    { name: "llm-api", description: 'Model provider key for score (when not using Amazon Bedrock): {"apiKey":"…"}' },
+    {
+        name: "social-api",
+        description:
+            'Social sources for ingest-social: Reddit OAuth app {"clientId":"…","clientSecret":"…","userAgent":"…"}, optionally "bluesky":{"identifier":"…","appPassword":"…"}',
+    },
+    {
+        name: "pseudonym-key",
+        description: 'HMAC key of author pseudonyms (ingest-*, admin erasure): {"key":"<base64 of at least 32 random bytes>"}',
+    },
+    { name: "market-data-api", description: 'Alpha Vantage API key for evaluate (daily closes): {"apiKey":"…"}' },
 ] as const;
 export type ProviderSecretName = (typeof PROVIDER_SECRETS)[number]["name"];
 

@@ -229,6 +229,8 @@ describe("stack config", () => {
                 const optionalInSchema =
                     /Default per environment/.test((decl as { description?: string }).description ?? "") ||
                     key.endsWith("replicationRegion") ||
+                    key.endsWith("riskMarketData") ||
+                    key.endsWith("secEdgarUserAgent") ||
                     key.includes(":failover") ||
                     key.endsWith("reservedConcurrencyTotal");
                 if (!hasDefault && !optionalInSchema) {

@@ -112,7 +112,7 @@ describe("docs", () => {
             expect(missingNames(["score", "ingest-fake"], [infrastructure, readme], mentionPatterns.codeSpan)).to.deep.equal([
                 "ingest-fake",
             ]);
-            expect(missingNames(["reddit-api", "fake-api"], [infrastructure], mentionPatterns.codeSpan)).to.deep.equal(["fake-api"]);
+            expect(missingNames(["social-api", "fake-api"], [infrastructure], mentionPatterns.codeSpan)).to.deep.equal(["fake-api"]);
         });
     });
 });

@@ -3,7 +3,8 @@ import { expect } from "chai";
 import { TABLE_DESIGNS } from "../stacks/data";
 import { type ProgramRun, type RecordedResource, recordedResources, runProgram } from "../offline/engine";
 import { ResourceGraph } from "../offline/graph";
-import { ENVIRONMENTS, FUNCTION_NAMES, parseStackConfig, StackConfigError } from "../config/stackConfig";
+import { ENVIRONMENTS, FUNCTION_NAMES, type FunctionName, parseStackConfig, StackConfigError } from "../config/stackConfig";
+import { functionTimeoutSeconds } from "../stacks/compute";
 import { RESOURCE_WILDCARD_ACTIONS } from "../lib/grants";
 import { ALARM_KINDS } from "../components/AlarmSet";
 
@@ -85,13 +86,15 @@ describe("the whole program on the mock engine", function () {
                         architectures: ["arm64"],
                         handler: "index.handler",
                         memorySize: config().lambda.memoryMb,
-                        timeout: config().lambda.timeoutSeconds,
+                        timeout: functionTimeoutSeconds(config(), fn.name as FunctionName),
                         tracingConfig: { mode: "Active" },
                         deadLetterConfig: { targetArn: failures },
                     });
                     expect(fn.inputs.environment.variables.LOG_LEVEL).to.equal(config().lambda.logLevel);
                 }
                 expect(graph().ofType(FUNCTION)).to.have.length(FUNCTION_NAMES.length);
+                // Ingest runs fetch every source of a channel: at least a minute whatever the stack's default.
+                expect(graph().one(FUNCTION, "ingest-news").inputs.timeout).to.equal(Math.max(60, config().lambda.timeoutSeconds));
             });
 
             it("puts only names, URLs and ARNs into function environments — never secret values", () => {
@@ -140,13 +143,18 @@ describe("the whole program on the mock engine", function () {
                 const secret = (n: string) => g.one("aws:secretsmanager/secret:Secret", `providers-${n}`).outputs.arn;
 
                 expect(resourcesNamedBy(g, "ingest-social")).to.include.members([
-                    secret("reddit-api"),
+                    secret("social-api"),
+                    secret("pseudonym-key"),
                     queue("raw-signals"),
                     table("signals"),
                 ]);
-                expect(resourcesNamedBy(g, "ingest-social")).not.to.include.members([secret("news-api")]);
-                expect(resourcesNamedBy(g, "ingest-news")).to.include(secret("news-api")).and.not.include(secret("reddit-api"));
-                expect(resourcesNamedBy(g, "ingest-regulatory").filter((r) => r.includes(":secretsmanager:"))).to.deep.equal([]);
+                expect(resourcesNamedBy(g, "ingest-social")).not.to.include(secret("market-data-api"));
+                // Open feeds: only the pseudonym key, never another provider's credentials.
+                for (const fn of ["ingest-news", "ingest-regulatory"]) {
+                    expect(resourcesNamedBy(g, fn).filter((r) => r.includes(":secretsmanager:"))).to.deep.equal([secret("pseudonym-key")]);
+                }
+                expect(resourcesNamedBy(g, "admin")).to.include.members([secret("pseudonym-key"), table("signals")]);
+                expect(resourcesNamedBy(g, "admin")).not.to.include(secret("social-api"));
                 expect(resourcesNamedBy(g, "score"))
                     .to.include.members([queue("raw-signals"), queue("scored-signals")])
                     .and.not.include(table("proposals"));
@@ -263,6 +271,19 @@ describe("the whole program on the mock engine", function () {
             const wsStage = (graph: ResourceGraph) => graph.ofType("aws:apigatewayv2/stage:Stage")[0]!.inputs.defaultRouteSettings;
             expect(wsStage(dev).detailedMetricsEnabled).to.equal(false);
             expect(wsStage(prod).detailedMetricsEnabled).to.equal(true);
+        });
+
+        it("deletes raw payloads (personal data) after 30 days in every stack, on the prod replica too", () => {
+            for (const env of ENVIRONMENTS) {
+                const lifecycles = runs[env]!.graph.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+                const rawData = lifecycles.filter((l) => /^raw-data(-replica)?-lifecycle$/.test(l.name));
+                expect(rawData.map((l) => l.name).sort(), env).to.deep.equal(
+                    env === "prod" ? ["raw-data-lifecycle", "raw-data-replica-lifecycle"] : ["raw-data-lifecycle"],
+                );
+                for (const l of rawData) expect(l.inputs.rules[0].expiration, `${env} ${l.name}`).to.deep.equal({ days: 30 });
+                // Other buckets keep their data (tiering and archive).
+                expect(lifecycles.find((l) => l.name === "eval-lifecycle")!.inputs.rules[0].expiration, env).to.equal(undefined);
+            }
         });
 
         it("protects prod: deletion protection, reserved concurrency from config, replicas in eu-west-1", () => {

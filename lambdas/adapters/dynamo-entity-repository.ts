@@ -20,8 +20,13 @@ export class DynamoEntityRepository {
      * even when it is inactive.
      */
     async listActive(): Promise<TrackedEntity[]> {
+        return (await this.listAll()).filter((entity) => entity.active);
+    }
+
+    /** Every entity, active or not (administration). */
+    async listAll(): Promise<TrackedEntity[]> {
         const perType = await Promise.all(ENTITY_TYPES.map((entityType) => this.queryType(entityType)));
-        return perType.flat().filter((entity) => entity.active);
+        return perType.flat();
     }
 
     async put(entity: TrackedEntity): Promise<void> {

@@ -142,6 +142,20 @@ export class DynamoSignalRepository {
         );
     }
 
+    /**
+     * Keys of every stored signal of one source item (one per asset it was stored under). The GSI is eventually
+     * consistent: a put of the last second may be missing.
+     */
+    async keysBySourceId(sourceId: string): Promise<SignalKey[]> {
+        const items = await this.queryAll({
+            TableName: this.tableName,
+            IndexName: "bySourceId",
+            KeyConditionExpression: "sourceId = :sourceId",
+            ExpressionAttributeValues: { ":sourceId": sourceId },
+        });
+        return items.map((item) => ({ pk: String(item["pk"]), sk: String(item["sk"]) }));
+    }
+
     /** Whether any signal of this source item is stored. The GSI is eventually consistent: a put of the last second may be missed. */
     async existsBySourceId(sourceId: string): Promise<boolean> {
         const out = await this.client.send(

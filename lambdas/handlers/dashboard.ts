@@ -1,12 +1,28 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createDocumentClient } from "../adapters/dynamo-items";
+import { DynamoOutcomeRepository } from "../adapters/dynamo-outcome-repository";
+import { DynamoProposalReader } from "../adapters/dynamo-proposal-reader";
+import { DynamoSignalAgentIndex } from "../adapters/dynamo-signal-agent-index";
+import { createDashboard, dashboardRoutes } from "../app/dashboard";
 import { handleTriggers } from "../shared/dispatch";
-import { baseEnv, loadEnv } from "../shared/env";
-import { createHttpHandler, httpEnv, pendingRoute, routeKeysOf, type RouteTable } from "../shared/http";
+import { baseEnv, envVars, loadEnv } from "../shared/env";
+import { createHttpHandler, httpEnv } from "../shared/http";
 import { loggerFromEnv } from "../shared/logger";
 
-const routes: RouteTable = {
-    "GET /metrics": pendingRoute("dashboard-metrics"),
-    "GET /dashboard/summary": pendingRoute("dashboard-metrics"),
-};
-const env = loadEnv({ ...baseEnv, ...httpEnv(routeKeysOf(routes)) });
+const env = loadEnv({
+    ...baseEnv,
+    ...httpEnv(["GET /dashboard/summary", "GET /metrics"]),
+    PROPOSALS_TABLE: envVars.PROPOSALS_TABLE,
+    OUTCOMES_TABLE: envVars.OUTCOMES_TABLE,
+    SIGNALS_TABLE: envVars.SIGNALS_TABLE,
+});
+const logger = loggerFromEnv(env);
+// Only the DynamoDB client: adapters/aws-clients.ts would bundle the S3, SQS and Secrets Manager clients too.
+const db = createDocumentClient(new DynamoDBClient({}));
+const dashboard = createDashboard({
+    proposals: new DynamoProposalReader(env.PROPOSALS_TABLE, db, logger),
+    outcomes: new DynamoOutcomeRepository(env.OUTCOMES_TABLE, db),
+    signals: new DynamoSignalAgentIndex(env.SIGNALS_TABLE, db),
+});
 
-export const handler = handleTriggers({ http: createHttpHandler(routes, env, loggerFromEnv(env)) });
+export const handler = handleTriggers({ http: createHttpHandler(dashboardRoutes(dashboard), env, logger) });

@@ -1,9 +1,26 @@
+import { dynamoDocumentClient, sqsClient } from "../adapters/aws-clients";
+import { DynamoProposalRepository } from "../adapters/dynamo-proposal-repository";
+import { SqsPublisher } from "../adapters/sqs-publisher";
+import { decisionRoutes } from "../app/decision";
+import { flushingMetrics, flushWhenBuffered } from "../app/proposal-ports";
 import { handleTriggers } from "../shared/dispatch";
-import { baseEnv, loadEnv } from "../shared/env";
-import { createHttpHandler, httpEnv, pendingRoute, routeKeysOf, type RouteTable } from "../shared/http";
+import { baseEnv, envVars, loadEnv } from "../shared/env";
+import { createHttpHandler, httpEnv } from "../shared/http";
 import { loggerFromEnv } from "../shared/logger";
+import { powertoolsMetrics } from "../shared/metrics";
 
-const routes: RouteTable = { "POST /decision": pendingRoute("decision-management") };
-const env = loadEnv({ ...baseEnv, ...httpEnv(routeKeysOf(routes)) });
+const env = loadEnv({
+    ...baseEnv,
+    ...httpEnv(["POST /decision"]),
+    PROPOSALS_TABLE: envVars.PROPOSALS_TABLE,
+    DASHBOARD_UPDATES_QUEUE_URL: envVars.DASHBOARD_UPDATES_QUEUE_URL,
+});
+const metrics = flushWhenBuffered(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));
+const routes = decisionRoutes({
+    proposals: new DynamoProposalRepository(env.PROPOSALS_TABLE, dynamoDocumentClient()),
+    publisher: new SqsPublisher(sqsClient()),
+    dashboardQueueUrl: env.DASHBOARD_UPDATES_QUEUE_URL,
+    metrics,
+});
 
-export const handler = handleTriggers({ http: createHttpHandler(routes, env, loggerFromEnv(env)) });
+export const handler = flushingMetrics(handleTriggers({ http: createHttpHandler(routes, env, loggerFromEnv(env)) }), metrics);

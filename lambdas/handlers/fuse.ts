@@ -1,16 +1,4 @@
-import { signalsScoredMessageSchema } from "../domain/messages";
-import { handleTriggers } from "../shared/dispatch";
-import { baseEnv, loadEnv } from "../shared/env";
-import { loggerFromEnv } from "../shared/logger";
-import { createSqsHandler, pendingConsumer } from "../shared/sqs";
+import { createFuseHandler } from "../shared/fuse-handler";
 
-// Fusion has no REST route: it only consumes the scored-signals queue.
-const env = loadEnv(baseEnv);
-
-export const handler = handleTriggers({
-    sqs: createSqsHandler({
-        schema: signalsScoredMessageSchema,
-        process: pendingConsumer("Fusion of scored signals", "signal-fusion"),
-        logger: loggerFromEnv(env),
-    }),
-});
+// SQS signals.scored messages: fuses the assets they touch and sends candidates to the risk check.
+export const handler = createFuseHandler();

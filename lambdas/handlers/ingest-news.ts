@@ -1,14 +1,4 @@
-import { handleTriggers } from "../shared/dispatch";
-import { baseEnv, loadEnv } from "../shared/env";
-import { createHttpHandler, httpEnv, pendingRoute, routeKeysOf, type RouteTable } from "../shared/http";
-import { loggerFromEnv } from "../shared/logger";
-import { createScheduleHandler, pendingTask } from "../shared/schedule";
+import { createIngestHandler } from "../shared/ingest-handler";
 
-const routes: RouteTable = { "POST /ingest/news": pendingRoute("news-ingestion") };
-const env = loadEnv({ ...baseEnv, ...httpEnv(routeKeysOf(routes)) });
-const logger = loggerFromEnv(env);
-
-export const handler = handleTriggers({
-    http: createHttpHandler(routes, env, logger),
-    schedule: createScheduleHandler({ "ingest:news": pendingTask("news-ingestion") }, logger),
-});
+// Schedule {"task":"ingest","source":"news"} reads the configured news sources; POST /ingest/news ingests posted items.
+export const handler = createIngestHandler("news", "POST /ingest/news");

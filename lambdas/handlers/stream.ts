@@ -1,29 +1,41 @@
-import { defaultDocumentClient, DynamoConnectionRepository } from "../adapters/dynamo-connection-repository";
+import { ApiGatewayConnectionPusher } from "../adapters/apigw-connection-pusher";
+import { dynamoDocumentClient } from "../adapters/aws-clients";
+import { DynamoConnectionDirectory } from "../adapters/dynamo-connection-directory";
+import { DynamoConnectionRepository } from "../adapters/dynamo-connection-repository";
+import { dashboardPushConsumer, streamInfoRoutes } from "../app/dashboard-push";
+import { flushingMetrics, flushWhenBuffered } from "../app/proposal-ports";
 import { dashboardUpdateMessageSchema } from "../domain/messages";
 import { handleTriggers } from "../shared/dispatch";
 import { baseEnv, envVars, loadEnv } from "../shared/env";
-import { createHttpHandler, httpEnv, pendingRoute, routeKeysOf, type RouteTable } from "../shared/http";
+import { createHttpHandler, httpEnv } from "../shared/http";
 import { loggerFromEnv } from "../shared/logger";
-import { createSqsHandler, pendingConsumer } from "../shared/sqs";
+import { powertoolsMetrics } from "../shared/metrics";
+import { createSqsHandler } from "../shared/sqs";
 import { createWebSocketHandler } from "../shared/websocket";
 
-const routes: RouteTable = { "GET /dashboard/stream": pendingRoute("dashboard-streaming") };
 const env = loadEnv({
     ...baseEnv,
-    ...httpEnv(routeKeysOf(routes)),
+    ...httpEnv(["GET /dashboard/stream"]),
     CONNECTIONS_TABLE: envVars.CONNECTIONS_TABLE,
+    DASHBOARD_WEBSOCKET_URL: envVars.DASHBOARD_WEBSOCKET_URL.optional(),
 });
 const logger = loggerFromEnv(env);
+const metrics = flushWhenBuffered(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));
+const documentClient = dynamoDocumentClient();
 
-export const handler = handleTriggers({
-    http: createHttpHandler(routes, env, logger),
-    websocket: createWebSocketHandler({
-        repository: new DynamoConnectionRepository(env.CONNECTIONS_TABLE, defaultDocumentClient()),
-        logger,
+export const handler = flushingMetrics(
+    handleTriggers({
+        http: createHttpHandler(streamInfoRoutes(env.DASHBOARD_WEBSOCKET_URL), env, logger),
+        websocket: createWebSocketHandler({ repository: new DynamoConnectionRepository(env.CONNECTIONS_TABLE, documentClient), logger }),
+        sqs: createSqsHandler({
+            schema: dashboardUpdateMessageSchema,
+            process: dashboardPushConsumer({
+                connections: new DynamoConnectionDirectory(env.CONNECTIONS_TABLE, documentClient),
+                pusher: new ApiGatewayConnectionPusher(),
+                metrics,
+            }),
+            logger,
+        }),
     }),
-    sqs: createSqsHandler({
-        schema: dashboardUpdateMessageSchema,
-        process: pendingConsumer("Broadcasting dashboard updates to connections", "dashboard-streaming"),
-        logger,
-    }),
-});
+    metrics,
+);

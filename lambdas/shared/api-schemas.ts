@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { erasureReferenceSchema } from "../domain/erasure";
+import { agentConfigSchema, SOURCE_KINDS, trackedEntitySchema } from "../domain/signals";
 import { assetSymbolSchema, proposalCandidateSchema, proposalIdSchema, rawItemSchema, signalKeySchema } from "../domain/values";
 
 /**
@@ -46,6 +48,47 @@ const evaluateBody = z.strictObject({
     scope: z.union([z.strictObject({ proposalId: proposalIdSchema }), z.strictObject({ from: z.iso.date(), to: z.iso.date() })]),
 });
 
+// Admin routes (group admin only). Absent optional fields of an entity take the domain defaults (aliases [], active true)
+// in the handler: the API Gateway models cannot carry defaults.
+const entityTypeSchema = trackedEntitySchema.shape.entityType;
+
+const adminEntityBody = z.strictObject({
+    entityType: entityTypeSchema,
+    entityId: z.string().min(1).max(64),
+    symbol: assetSymbolSchema,
+    name: z.string().min(1).max(200),
+    aliases: z.array(z.string().min(2).max(100)).max(50).optional(),
+    cik: z
+        .string()
+        .regex(/^\d{10}$/, { error: "must be a 10-digit zero-padded SEC CIK" })
+        .optional(),
+    active: z.boolean().optional(),
+});
+
+const adminEntityDeleteBody = z.strictObject({
+    entityType: entityTypeSchema,
+    entityId: z.string().min(1).max(64),
+});
+
+const adminAgentBody = z.strictObject({
+    agentId: agentConfigSchema.shape.agentId,
+    weight: z.number().min(0).max(1),
+    // Stored as "admin <sub>: <reason>" in the version's 500-character reason.
+    reason: z.string().min(1).max(400),
+    // The version the admin based the change on; another version published since makes the request fail with 409.
+    baseVersion: z.number().int().min(0).optional(),
+});
+
+const adminErasureBody = z.strictObject({
+    // The person as the source publishes them: the author handle (u/name, @user@instance, …) on that source.
+    subject: z.strictObject({
+        source: z.enum(SOURCE_KINDS),
+        author: z.string().min(1).max(256),
+    }),
+    // Case or ticket number of the data-subject request, kept in the audit record.
+    reference: erasureReferenceSchema.optional(),
+});
+
 export const requestBodySchemas = {
     "POST /ingest/social": ingestSocialBody,
     "POST /ingest/news": ingestNewsBody,
@@ -54,6 +97,10 @@ export const requestBodySchemas = {
     "POST /risk/check": riskCheckBody,
     "POST /decision": decisionBody,
     "POST /evaluate": evaluateBody,
+    "POST /admin/entities": adminEntityBody,
+    "POST /admin/entities/delete": adminEntityDeleteBody,
+    "POST /admin/agents": adminAgentBody,
+    "POST /admin/erasure": adminErasureBody,
 } as const;
 
 /** Every REST route with the function (lambdas/handlers/<name>.ts) that serves it. */
@@ -69,6 +116,12 @@ export const apiRoutes = {
     "POST /risk/check": "risk-check",
     "POST /decision": "decision",
     "POST /evaluate": "evaluate",
+    "GET /admin/entities": "admin",
+    "POST /admin/entities": "admin",
+    "POST /admin/entities/delete": "admin",
+    "GET /admin/agents": "admin",
+    "POST /admin/agents": "admin",
+    "POST /admin/erasure": "admin",
 } as const;
 
 /** "METHOD /path", matching `${event.httpMethod} ${event.resource}` of an API Gateway REST proxy event. */

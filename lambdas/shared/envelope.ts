@@ -9,8 +9,24 @@ export const ERROR_STATUS = {
     UNSUPPORTED_ACTION: 400,
     UNAUTHENTICATED: 401,
     FORBIDDEN: 403,
+    /** Four eyes: the proposer may not decide on their own proposal. */
+    SELF_APPROVAL: 403,
     NOT_FOUND: 404,
     METHOD_NOT_ALLOWED: 405,
+    /** The proposal was decided already (possibly by a concurrent request that won). */
+    ALREADY_DECIDED: 409,
+    /** A concurrent write changed the proposal first; read it again before deciding. */
+    DECISION_CONFLICT: 409,
+    /** The asset has a pending proposal already: one open proposal per asset. */
+    OPEN_PROPOSAL_EXISTS: 409,
+    /** No (fresh) fused view of the asset to propose from. */
+    NO_FUSED_VIEW: 409,
+    /** Another version of the agent's configuration was published first; reload it before changing it. */
+    AGENT_VERSION_CONFLICT: 409,
+    /** The proposal's decision deadline has passed. */
+    EXPIRED: 410,
+    /** The latest risk assessment of the asset failed; its reasons are in details. */
+    RISK_REJECTED: 422,
     INTERNAL: 500,
     NOT_IMPLEMENTED: 501,
 } as const;

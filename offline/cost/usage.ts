@@ -273,9 +273,9 @@ export interface ResolveOptions {
 export function fetchesFromConfig(config: StackConfig): ResolvedUsage["fetchesBySchedule"] {
     const s = config.schedules;
     const plan = [
-        { source: "social" as const, expression: s.socialIngest, feeds: config.sources.social.length },
-        { source: "news" as const, expression: s.newsIngest, feeds: config.sources.news.length },
-        { source: "regulatory" as const, expression: s.regulatoryIngest, feeds: config.sources.regulatory.length },
+        { source: "social" as const, expression: s.socialIngest, feeds: config.fetchesPerRun.social },
+        { source: "news" as const, expression: s.newsIngest, feeds: config.fetchesPerRun.news },
+        { source: "regulatory" as const, expression: s.regulatoryIngest, feeds: config.fetchesPerRun.regulatory },
     ];
     return plan.map((p) => ({ ...p, fetchesPerDay: (firesPer30Days(p.expression) / DAYS_PER_MONTH) * p.feeds }));
 }

@@ -60,6 +60,23 @@ describe("SecureBucket", () => {
         expect(rule.noncurrentVersionExpiration.noncurrentDays).to.equal(90);
     });
 
+    it("expires every object after expireAfterDays, with its noncurrent versions, and does not archive it", async () => {
+        const { resources } = await runInline(
+            () => new SecureBucket("personal", { kmsKeyArn: KEY_ARN, expireAfterDays: 30, noncurrentVersionExpirationDays: 1 }),
+        );
+        const rules = new ResourceGraph(resources).one(
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "personal-lifecycle",
+        ).inputs.rules;
+        expect(rules).to.have.length(1);
+        expect(rules[0]).to.deep.include({
+            status: "Enabled",
+            expiration: { days: 30 },
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
+        });
+        expect(rules[0].transitions).to.equal(undefined);
+    });
+
     it("logs access into the log bucket, which itself uses SSE-S3 because log delivery cannot use SSE-KMS", () => {
         const logging = graph.one("aws:s3/bucketLogging:BucketLogging", "raw-data-access-logging");
         expect(logging.inputs.targetBucket).to.equal(graph.one("aws:s3/bucket:Bucket", "access-logs").outputs.bucket);

@@ -251,14 +251,14 @@ describe("least privilege of the function and scheduler roles (IAM simulation)",
 
         it("an extra action in a statement is reported as unexpected and as unexercised", () => {
             const f = check(
-                role("score"),
-                widened(role("score"), "SecretLlmApiRead", (s) => ({
+                role("ingest-social"),
+                widened(role("ingest-social"), "SecretSocialApiRead", (s) => ({
                     ...s!,
                     Action: [...(s!.Action as string[]), "secretsmanager:PutSecretValue"],
                 })),
             );
-            expect(f.unexpected.destructive.join("\n")).to.match(/secretsmanager:PutSecretValue on secret providers-llm-api/);
-            expect(f.unexercised.join("\n")).to.match(/SecretLlmApiRead: action secretsmanager:PutSecretValue/);
+            expect(f.unexpected.destructive.join("\n")).to.match(/secretsmanager:PutSecretValue on secret providers-social-api/);
+            expect(f.unexercised.join("\n")).to.match(/SecretSocialApiRead: action secretsmanager:PutSecretValue/);
         });
 
         it("iam:PassRole / sts:AssumeRole on *: escalation to every role is reported", () => {
@@ -287,10 +287,10 @@ describe("least privilege of the function and scheduler roles (IAM simulation)",
 
         it("a removed grant: the matrix rows it served are reported as missing", () => {
             const f = check(
-                role("score"),
-                widened(role("score"), "SecretLlmApiRead", () => undefined),
+                role("ingest-social"),
+                widened(role("ingest-social"), "SecretSocialApiRead", () => undefined),
             );
-            expect(f.missing.join("\n")).to.match(/dev score: needs secretsmanager:GetSecretValue on secret llm-api/);
+            expect(f.missing.join("\n")).to.match(/dev ingest-social: needs secretsmanager:GetSecretValue on secret social-api/);
         });
     });
 

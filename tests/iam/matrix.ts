@@ -19,13 +19,15 @@ import type { FunctionName } from "../../config/stackConfig";
 export type TableName = "signals" | "tracked-entities" | "agents-config" | "proposals" | "outcomes" | "connections";
 export type BucketName = "raw-data" | "curated-data" | "features" | "eval" | "backtests";
 export type QueueName = "raw-signals" | "scored-signals" | "fused-signals" | "risk-checked" | "dashboard-updates" | "invocation-failures";
-export type SecretName = "reddit-api" | "news-api" | "llm-api";
+export type SecretName = "social-api" | "pseudonym-key" | "market-data-api";
 /** Services that call KMS on a function's behalf (`kms:ViaService` = `<service>.<region>.amazonaws.com`). */
 export type ViaService = "dynamodb" | "s3" | "sqs" | "secretsmanager" | "lambda";
 
 export type Target =
     | { kind: "table"; table: TableName; index?: string }
     | { kind: "object"; bucket: BucketName; key: string }
+    /** The bucket itself (list operations). */
+    | { kind: "bucket"; bucket: BucketName }
     | { kind: "queue"; queue: QueueName }
     | { kind: "secret"; secret: SecretName }
     /** The stack's customer-managed key (`platform-key`), used through a service or to decrypt a schedule's payload. */
@@ -40,6 +42,7 @@ export type Target =
 export const table = (name: TableName): Target => ({ kind: "table", table: name });
 export const index = (name: TableName, gsi: string): Target => ({ kind: "table", table: name, index: gsi });
 export const bucket = (name: BucketName, key: string): Target => ({ kind: "object", bucket: name, key });
+export const wholeBucket = (name: BucketName): Target => ({ kind: "bucket", bucket: name });
 export const queue = (name: QueueName): Target => ({ kind: "queue", queue: name });
 export const secret = (name: SecretName): Target => ({ kind: "secret", secret: name });
 export const keyVia = (service: ViaService): Target => ({ kind: "key", via: service });
@@ -119,19 +122,17 @@ function ingest(fn: "ingest-social" | "ingest-news" | "ingest-regulatory", prefi
         { fn, allow: TABLE_READ, on: table("tracked-entities") },
         { fn, allow: KMS_DECRYPT, on: keyVia("dynamodb") },
         { fn, allow: QUEUE_SEND, on: queue("raw-signals") },
-        ...(providerSecret
-            ? [
-                  { fn, allow: SECRET_READ, on: secret(providerSecret) },
-                  { fn, allow: KMS_DECRYPT, on: keyVia("secretsmanager") },
-              ]
-            : []),
+        // Authors are stored as HMAC pseudonyms under this key.
+        { fn, allow: SECRET_READ, on: secret("pseudonym-key") },
+        { fn, allow: KMS_DECRYPT, on: keyVia("secretsmanager") },
+        ...(providerSecret ? [{ fn, allow: SECRET_READ, on: secret(providerSecret) }] : []),
     ];
 }
 
 export const MATRIX: Row[] = [
-    ...ingest("ingest-social", "social", "reddit-api"),
-    ...ingest("ingest-news", "news", "news-api"),
-    // Regulators publish open feeds: no provider secret, so no Secrets Manager and no KMS via Secrets Manager.
+    ...ingest("ingest-social", "social", "social-api"),
+    // RSS/Atom, GDELT and the regulators' feeds are open: no provider secret.
+    ...ingest("ingest-news", "news"),
     ...ingest("ingest-regulatory", "regulatory"),
 
     ...own("score"),
@@ -143,8 +144,6 @@ export const MATRIX: Row[] = [
     { fn: "score", allow: ["s3:PutObject"], on: bucket("features", "signals/2026/11/23/sig-0001.json") },
     { fn: "score", allow: KMS_ENCRYPT, on: keyVia("s3") },
     { fn: "score", allow: QUEUE_SEND, on: queue("scored-signals") },
-    { fn: "score", allow: SECRET_READ, on: secret("llm-api") },
-    { fn: "score", allow: KMS_DECRYPT, on: keyVia("secretsmanager") },
 
     ...own("fuse"),
     { fn: "fuse", allow: QUEUE_CONSUME, on: queue("scored-signals") },
@@ -159,9 +158,7 @@ export const MATRIX: Row[] = [
     ...own("risk-check"),
     { fn: "risk-check", allow: QUEUE_CONSUME, on: queue("fused-signals") },
     { fn: "risk-check", allow: TABLE_READ, on: table("proposals") },
-    { fn: "risk-check", allow: GSI_QUERY, on: index("proposals", "byStatus") },
     { fn: "risk-check", allow: GSI_QUERY, on: index("proposals", "byAsset") },
-    { fn: "risk-check", allow: TABLE_READ, on: table("tracked-entities") },
     { fn: "risk-check", allow: KMS_DECRYPT, on: keyVia("dynamodb") },
     { fn: "risk-check", allow: QUEUE_SEND, on: queue("risk-checked") },
 
@@ -169,7 +166,6 @@ export const MATRIX: Row[] = [
     { fn: "propose", allow: QUEUE_CONSUME, on: queue("risk-checked") },
     { fn: "propose", allow: TABLE_READ_WRITE, on: table("proposals") },
     { fn: "propose", allow: GSI_QUERY, on: index("proposals", "byAsset") },
-    { fn: "propose", allow: TABLE_READ, on: table("signals") },
     { fn: "propose", allow: KMS_DECRYPT, on: keyVia("dynamodb") },
     { fn: "propose", allow: QUEUE_SEND, on: queue("dashboard-updates") },
 
@@ -182,34 +178,54 @@ export const MATRIX: Row[] = [
     { fn: "evaluate", allow: TABLE_READ, on: table("proposals") },
     { fn: "evaluate", allow: GSI_QUERY, on: index("proposals", "byStatus") },
     { fn: "evaluate", allow: TABLE_READ, on: table("signals") },
-    { fn: "evaluate", allow: GSI_QUERY, on: index("signals", "byAgent") },
     { fn: "evaluate", allow: TABLE_READ_WRITE, on: table("outcomes") },
-    { fn: "evaluate", allow: GSI_QUERY, on: index("outcomes", "byProposal") },
     { fn: "evaluate", allow: TABLE_READ_WRITE, on: table("agents-config") },
     { fn: "evaluate", allow: GSI_QUERY, on: index("agents-config", "byStatus") },
     { fn: "evaluate", allow: KMS_DECRYPT, on: keyVia("dynamodb") },
-    { fn: "evaluate", allow: ["s3:GetObject", "s3:PutObject"], on: bucket("eval", "evaluations/2026/11/23/outcomes.json") },
-    { fn: "evaluate", allow: ["s3:GetObject", "s3:PutObject"], on: bucket("backtests", "backtests/2026-11-23/run-0001.parquet") },
+    { fn: "evaluate", allow: ["s3:PutObject"], on: bucket("eval", "evaluations/2026/11/23/outcomes.json") },
     { fn: "evaluate", allow: KMS_ENCRYPT, on: keyVia("s3") },
+    // Alpha Vantage's API key (the stacks' marketDataProvider).
+    { fn: "evaluate", allow: SECRET_READ, on: secret("market-data-api") },
+    { fn: "evaluate", allow: KMS_DECRYPT, on: keyVia("secretsmanager") },
 
     ...own("dashboard"),
     { fn: "dashboard", allow: TABLE_READ, on: table("proposals") },
     { fn: "dashboard", allow: GSI_QUERY, on: index("proposals", "byStatus") },
     { fn: "dashboard", allow: TABLE_READ, on: table("outcomes") },
-    { fn: "dashboard", allow: GSI_QUERY, on: index("outcomes", "byProposal") },
     { fn: "dashboard", allow: TABLE_READ, on: table("signals") },
     { fn: "dashboard", allow: GSI_QUERY, on: index("signals", "byAgent") },
     { fn: "dashboard", allow: KMS_DECRYPT, on: keyVia("dynamodb") },
 
     ...own("stream"),
     { fn: "stream", allow: QUEUE_CONSUME, on: queue("dashboard-updates") },
+    // Every update goes to every live connection: one Scan of the small table.
     { fn: "stream", allow: TABLE_READ_WRITE, on: table("connections") },
+    { fn: "stream", allow: ["dynamodb:Scan"], on: table("connections") },
     { fn: "stream", allow: GSI_QUERY, on: index("connections", "bySubject") },
     { fn: "stream", allow: KMS_DECRYPT, on: keyVia("dynamodb") },
     // Push to a connection, read its state, close a stale one — on the live API's stage only.
     { fn: "stream", allow: ["execute-api:ManageConnections"], on: connection("POST") },
     { fn: "stream", allow: ["execute-api:ManageConnections"], on: connection("GET") },
     { fn: "stream", allow: ["execute-api:ManageConnections"], on: connection("DELETE") },
+
+    ...own("admin"),
+    { fn: "admin", allow: TABLE_READ_WRITE, on: table("tracked-entities") },
+    { fn: "admin", allow: TABLE_READ_WRITE, on: table("agents-config") },
+    { fn: "admin", allow: GSI_QUERY, on: index("agents-config", "byStatus") },
+    // GDPR erasure: a person's signals by pseudonymous author, then their raw payloads with every version.
+    { fn: "admin", allow: TABLE_READ_WRITE, on: table("signals") },
+    { fn: "admin", allow: GSI_QUERY, on: index("signals", "byAuthor") },
+    { fn: "admin", allow: KMS_DECRYPT, on: keyVia("dynamodb") },
+    { fn: "admin", allow: ["s3:ListBucketVersions"], on: wholeBucket("raw-data") },
+    ...["social", "news", "regulatory"].map((channel): Row => ({
+        fn: "admin",
+        allow: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+        on: bucket("raw-data", `${channel}/2026/11/23/10/item-0001.json`),
+    })),
+    { fn: "admin", allow: ["s3:PutObject"], on: bucket("eval", "erasures/2026/11/23/erasure-0001.json") },
+    { fn: "admin", allow: KMS_ENCRYPT, on: keyVia("s3") },
+    { fn: "admin", allow: SECRET_READ, on: secret("pseudonym-key") },
+    { fn: "admin", allow: KMS_DECRYPT, on: keyVia("secretsmanager") },
 
     // No AWS access beyond their own needs.
     ...own("health"),

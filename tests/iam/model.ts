@@ -146,6 +146,8 @@ export function buildModel(stack: string, graph: ResourceGraph, vpc: boolean): S
             }
             case "object":
                 return { resource: `${arn(T.bucket, target.bucket)}/${target.key}`, what: `s3 ${target.bucket}/${target.key}` };
+            case "bucket":
+                return { resource: arn(T.bucket, target.bucket), what: `bucket ${target.bucket}` };
             case "queue":
                 return { resource: arn(T.queue, target.queue), what: `queue ${target.queue}` };
             case "secret":
@@ -312,7 +314,7 @@ export function buildModel(stack: string, graph: ResourceGraph, vpc: boolean): S
             ],
             { resource: b.outputs.arn, what: `bucket ${b.name}` },
         );
-        add("data", ["s3:ListBucket"], { resource: b.outputs.arn, what: `bucket ${b.name}` });
+        add("data", ["s3:ListBucket", "s3:ListBucketVersions"], { resource: b.outputs.arn, what: `bucket ${b.name}` });
         const rowKeys = [...(keysByBucket.get(b.name) ?? [])];
         for (const k of ["probe/object.json", ...rowKeys]) {
             const inRows = MATRIX.some((r) => r.on.kind === "object" && r.on.bucket === b.name && r.on.key === k);

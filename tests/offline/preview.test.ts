@@ -5,11 +5,15 @@ import { PROJECT_ROOT } from "../../offline/engine";
 
 /** Runs the preview CLI the way a reviewer or CI does; returns exit code and output. */
 function preview(...args: string[]) {
-    const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(PROJECT_ROOT, "scripts/preview.ts"), ...args], {
-        cwd: PROJECT_ROOT,
-        encoding: "utf8",
-        env: { ...process.env, NODE_OPTIONS: "" },
-    });
+    const result = spawnSync(
+        process.execPath,
+        [path.join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(PROJECT_ROOT, "scripts/preview.ts"), ...args],
+        {
+            cwd: PROJECT_ROOT,
+            encoding: "utf8",
+            env: { ...process.env, NODE_OPTIONS: "" },
+        },
+    );
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -40,7 +44,10 @@ describe("npm run preview (offline preview with policy verdicts)", function () {
         expect(status).to.equal(1);
         const report = JSON.parse(stdout);
         const named = new Set(report.violations.filter((v: any) => v.enforcementLevel === "mandatory").map((v: any) => v.resourceName));
-        expect(BROKEN.filter((name) => !named.has(name)), "broken resources without a mandatory violation").to.deep.equal([]);
+        expect(
+            BROKEN.filter((name) => !named.has(name)),
+            "broken resources without a mandatory violation",
+        ).to.deep.equal([]);
         expect(report.mandatoryCount).to.be.greaterThan(BROKEN.length);
     });
 
@@ -56,7 +63,7 @@ describe("npm run preview (offline preview with policy verdicts)", function () {
         const { status, stdout } = preview("--stack", "dev", "--policy-pack-config", "policy-pack/config/dev.json");
         expect(status, stdout).to.equal(0);
         expect(stdout).to.include(" + ai-investment:data:SecureBucket raw-data\n +     aws:s3/bucket:Bucket raw-data\n");
-        expect(stdout).to.match(/\n\s+13 {2}aws:lambda\/function:Function\n/);
+        expect(stdout).to.match(/\n\s+14 {2}aws:lambda\/function:Function\n/);
         expect(stdout).to.match(/\n0 mandatory and \d+ advisory violations of \d+ policies\.\n/);
         expect(stdout).to.match(/Preview took [\d.]+ s \(program [\d.]+ s\)\.\n$/);
     });

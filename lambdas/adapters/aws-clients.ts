@@ -1,0 +1,57 @@
+/**
+ * The AWS SDK clients of the pipeline functions. A handler builds each client it needs once, at cold start, and reuses
+ * it for the container's lifetime (connection reuse across invocations). Region, credentials and endpoints come from the
+ * Lambda environment (AWS_REGION, the execution role, and AWS_ENDPOINT_URL_<SERVICE> where set). One function per
+ * client, so that a bundle carries only the clients its handler uses.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "./dynamo-items";
+
+export function dynamoDocumentClient(): DynamoDBDocumentClient {
+    return createDocumentClient(new DynamoDBClient({}));
+}
+
+export function s3Client(): S3Client {
+    return new S3Client({});
+}
+
+/**
+ * Requests go to the client's endpoint (the function's region, or AWS_ENDPOINT_URL_SQS), not to the host of the queue
+ * URL: the pipeline's queues live in the function's own region.
+ */
+export function sqsClient(): SQSClient {
+    return new SQSClient({ useQueueUrlAsEndpoint: false });
+}
+
+export function secretsManagerClient(): SecretsManagerClient {
+    return new SecretsManagerClient({});
+}
+
+function lazy<T>(build: () => T): () => T {
+    let value: T | undefined;
+    return () => (value ??= build());
+}
+
+export interface AwsClients {
+    documentClient(): DynamoDBDocumentClient;
+    s3(): S3Client;
+    sqs(): SQSClient;
+    secretsManager(): SecretsManagerClient;
+}
+
+/**
+ * All four clients, each built on first use. Convenient, but every bundle importing it carries all four clients: a
+ * handler that needs fewer should call the single-client functions above.
+ */
+export function awsClients(): AwsClients {
+    return {
+        documentClient: lazy(dynamoDocumentClient),
+        s3: lazy(s3Client),
+        sqs: lazy(sqsClient),
+        secretsManager: lazy(secretsManagerClient),
+    };
+}
