@@ -43,6 +43,12 @@ export function bundleHandler(entry: string): Promise<BundledHandler> {
     return bundled;
 }
 
+/**
+ * The AWS SDK's default credential chain, swapped for the env-only one of lambdas/adapters/lambda-credential-provider.ts
+ * (why: see there). Only the bundles see this alias: tests and local tools import the source with the full chain.
+ */
+const LAMBDA_CREDENTIAL_PROVIDER = "./lambdas/adapters/lambda-credential-provider.ts";
+
 function buildOptions(entry: string): esbuild.BuildOptions & { write: false } {
     return {
         entryPoints: [path.resolve(PROJECT_ROOT, entry)],
@@ -60,6 +66,7 @@ function buildOptions(entry: string): esbuild.BuildOptions & { write: false } {
         legalComments: "none",
         // ESM builds of the AWS SDK: smaller and free of "Dynamic require of node:https" in ESM output.
         mainFields: ["module", "main"],
+        alias: { "@aws-sdk/credential-provider-node": LAMBDA_CREDENTIAL_PROVIDER },
         // CommonJS dependencies that call require() need it defined in an ES module.
         banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },
         logLevel: "silent",
