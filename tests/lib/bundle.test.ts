@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { buildHandlerBundle, ESBUILD_TARGET, LAMBDA_RUNTIME } from "../../lib/bundle";
+import { buildHandlerBundle, ESBUILD_TARGET, LAMBDA_RUNTIME, literalSchemaKeys } from "../../lib/bundle";
+
+/** The files a bundle was built from, from its source map (paths relative to the virtual output directory). */
+function sourcesOf(sourceMap: string): string[] {
+    return (JSON.parse(sourceMap) as { sources: string[] }).sources;
+}
 
 describe("handler bundling", function () {
     this.timeout(30_000);
@@ -28,5 +33,54 @@ describe("handler bundling", function () {
     it("fails with the esbuild error for a broken entry", async () => {
         const error = await buildHandlerBundle("lambdas/handlers/does-not-exist.ts").catch((e: Error) => e);
         expect(String(error)).to.match(/esbuild failed for lambdas\/handlers\/does-not-exist.ts: Could not resolve/);
+    });
+
+    describe("AWS SDK trimming", function () {
+        it("score ships the env-only credential provider, not the default chain with its nested clients", async () => {
+            const bundle = await buildHandlerBundle("lambdas/handlers/score.ts");
+            const sources = sourcesOf(bundle.sourceMap);
+            expect(sources).to.include("../../lambdas/adapters/lambda-credential-provider.ts");
+            for (const pkg of [
+                "@aws-sdk/credential-provider-node",
+                "@aws-sdk/credential-provider-ini",
+                "@aws-sdk/credential-provider-sso",
+                "@aws-sdk/credential-provider-web-identity",
+                "@aws-sdk/nested-clients",
+                "@smithy/credential-provider-imds",
+            ]) {
+                expect(
+                    sources.some((source) => source.includes(`node_modules/${pkg}/`)),
+                    pkg,
+                ).to.equal(false);
+            }
+        });
+
+        it("keeps the S3 shapes of the commands a handler sends and drops the others", async () => {
+            const { code } = await buildHandlerBundle("lambdas/handlers/score.ts");
+            // score stores features with PutObject; nothing in it touches S3 bucket analytics.
+            expect(code).to.include('"PutObjectRequest"');
+            expect(code).not.to.include("PutBucketAnalyticsConfiguration");
+            expect(code).not.to.include("AnalyticsAndOperator");
+        });
+
+        it("swaps the lazily loaded event-stream codec for a module that names why it is missing", async () => {
+            const { code, sourceMap } = await buildHandlerBundle("lambdas/handlers/stream.ts");
+            expect(code).to.include("@smithy/core/event-streams is not bundled (lib/bundle.ts)");
+            expect(sourcesOf(sourceMap).some((source) => source.includes("/submodules/event-streams/"))).to.equal(false);
+        });
+
+        it("literalSchemaKeys turns the schema file's own string constants into literal keys, and nothing else", () => {
+            const source = [
+                'const _e = "error";',
+                'const _hE = "httpError";',
+                'const _p = "__proto__";',
+                "export var A$ = [-3, n0, _e, { [_e]: _c, [_hE]: 403 }, [], []];",
+                "export var B$ = [3, n0, _e, { [other]: 1, [_p]: 2 }, [[() => A$, { [_e]: 1 }]]];",
+            ].join("\n");
+            expect(literalSchemaKeys(source).split("\n").slice(3)).to.deep.equal([
+                'export var A$ = [-3, n0, _e, { "error": _c, "httpError": 403 }, [], []];',
+                'export var B$ = [3, n0, _e, { [other]: 1, [_p]: 2 }, [[() => A$, { "error": 1 }]]];',
+            ]);
+        });
     });
 });
