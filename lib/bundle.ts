@@ -87,6 +87,16 @@ export const eventStreamSerdeProvider = unavailable;`;
  */
 const SDK_CLIENT_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
 
+/**
+ * Lambda has no EC2 instance metadata service, and sets AWS_REGION in every function: the SDK's last-resort region
+ * lookup over IMDS (a PUT and a GET to 169.254.169.254, ~1.5 KB) finds nothing there. A missing region still fails with
+ * the SDK's own "Region is missing".
+ */
+const IMDS_REGION_STUB = "export const getInstanceMetadataRegion = async () => undefined;";
+
+/** The DynamoDB client's endpoint-discovery cache gets a Map-based LRU (why: see there). */
+const LRU_CACHE = "lib/bundle-shims/lru-cache.ts";
+
 const sdkTrimming: esbuild.Plugin = {
     name: "sdk-trimming",
     setup(build) {
@@ -97,7 +107,14 @@ const sdkTrimming: esbuild.Plugin = {
         build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
             args.kind === "dynamic-import" ? { path: EVENT_STREAMS, namespace: "sdk-stub" } : undefined,
         );
-        build.onLoad({ filter: /.*/, namespace: "sdk-stub" }, () => ({ contents: EVENT_STREAMS_STUB, loader: "js" }));
+        build.onResolve({ filter: /[\\/]getInstanceMetadataRegion$/ }, (args) =>
+            /[\\/]@smithy[\\/]core[\\/]/.test(args.importer) ? { path: "getInstanceMetadataRegion", namespace: "sdk-stub" } : undefined,
+        );
+        build.onLoad({ filter: /.*/, namespace: "sdk-stub" }, (args) => ({
+            contents: args.path === EVENT_STREAMS ? EVENT_STREAMS_STUB : IMDS_REGION_STUB,
+            loader: "js",
+        }));
+        build.onResolve({ filter: /^mnemonist\/lru-cache$/ }, () => ({ path: path.join(PROJECT_ROOT, LRU_CACHE) }));
         build.onLoad({ filter: SDK_CLIENT_PACKAGE_JSON }, async (args) => {
             const { name, version } = JSON.parse(await fs.readFile(args.path, "utf8")) as { name: string; version: string };
             return { contents: JSON.stringify({ name, version }), loader: "json" };

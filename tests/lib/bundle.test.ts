@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { buildHandlerBundle, ESBUILD_TARGET, LAMBDA_RUNTIME, literalSchemaKeys } from "../../lib/bundle";
+import LRUCache from "../../lib/bundle-shims/lru-cache";
 
 /** The files a bundle was built from, from its source map (paths relative to the virtual output directory). */
 function sourcesOf(sourceMap: string): string[] {
@@ -67,6 +68,32 @@ describe("handler bundling", function () {
             const { code, sourceMap } = await buildHandlerBundle("lambdas/handlers/stream.ts");
             expect(code).to.include("@smithy/core/event-streams is not bundled (lib/bundle.ts)");
             expect(sourcesOf(sourceMap).some((source) => source.includes("/submodules/event-streams/"))).to.equal(false);
+        });
+
+        it("gives the DynamoDB endpoint cache a Map-based LRU and drops the IMDS region lookup", async () => {
+            const { code, sourceMap } = await buildHandlerBundle("lambdas/handlers/decision.ts");
+            const sources = sourcesOf(sourceMap);
+            expect(sources).to.include("../../lib/bundle-shims/lru-cache.ts");
+            expect(sources.some((source) => /node_modules\/(mnemonist|obliterator)\//.test(source))).to.equal(false);
+            expect(sources.some((source) => source.endsWith("/getInstanceMetadataRegion.js"))).to.equal(false);
+            expect(code).not.to.include("/latest/meta-data/placement/region");
+        });
+
+        it("the LRU shim evicts the least recently used entry; peek and has do not count as a use", () => {
+            const cache = new LRUCache<string, number>(2);
+            cache.set("a", 1).set("b", 2);
+            expect(cache.get("a")).to.equal(1); // a is now the most recent
+            cache.set("c", 3); // evicts b
+            expect([cache.has("a"), cache.has("b"), cache.has("c")]).to.deep.equal([true, false, true]);
+            expect(cache.peek("a")).to.equal(1);
+            cache.set("d", 4); // the order is a, c (peek did not move a): evicts a
+            expect([cache.has("a"), cache.has("c"), cache.has("d")]).to.deep.equal([false, true, true]);
+            cache.set("c", 30); // an update is a use
+            cache.set("e", 5); // evicts d
+            expect([cache.get("c"), cache.has("d"), cache.get("e"), cache.size]).to.deep.equal([30, false, 5, 2]);
+            expect(cache.get("missing")).to.equal(undefined);
+            cache.clear();
+            expect(cache.size).to.equal(0);
         });
 
         it("literalSchemaKeys turns the schema file's own string constants into literal keys, and nothing else", () => {
