@@ -39,28 +39,30 @@ describe("lambda credential provider (bundles only)", function () {
         const provider = defaultProvider({});
         Object.assign(process.env, { AWS_ACCESS_KEY_ID: "ASIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "token" });
         expect(await provider()).to.include({ accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token" });
+        // Lambda's values are read per call, like the default chain's fromEnv does.
+        process.env["AWS_SESSION_TOKEN"] = "token-2";
+        expect(await provider()).to.include({ sessionToken: "token-2" });
     });
 
-    it("falls back to the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI with its token)", async () => {
-        const expiration = new Date(Date.now() + 3_600_000).toISOString();
-        server = createServer((request, response) => {
-            const authorized = request.headers.authorization === "container-token";
-            response.writeHead(authorized ? 200 : 403, { "content-type": "application/json" });
-            response.end(JSON.stringify({ AccessKeyId: "ASIACONTAINER", SecretAccessKey: "s", Token: "t", Expiration: expiration }));
+    it("does not look at the container credentials endpoint (Lambda does not use it for these functions)", async () => {
+        let requests = 0;
+        server = createServer((_request, response) => {
+            requests++;
+            response.writeHead(200, { "content-type": "application/json" });
+            response.end(
+                JSON.stringify({ AccessKeyId: "ASIACONTAINER", SecretAccessKey: "s", Token: "t", Expiration: "2099-01-01T00:00:00Z" }),
+            );
         });
         await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
-        Object.assign(process.env, {
-            AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${(server.address() as AddressInfo).port}/credentials`,
-            AWS_CONTAINER_AUTHORIZATION_TOKEN: "container-token",
-        });
-        const credentials = await defaultProvider({})();
-        expect(credentials).to.include({ accessKeyId: "ASIACONTAINER", sessionToken: "t" });
-        expect(credentials.expiration?.toISOString()).to.equal(expiration);
+        process.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/credentials`;
+        const error = await rejectionOf(defaultProvider({})());
+        expect(error.name).to.equal("CredentialsProviderError");
+        expect(requests).to.equal(0);
     });
 
     it("fails naming where a bundle looks for credentials when there are none", async () => {
         const error = await rejectionOf(defaultProvider({})());
         expect(error.name).to.equal("CredentialsProviderError");
-        expect(error.message).to.include("AWS_ACCESS_KEY_ID").and.include("container credentials endpoint");
+        expect(error.message).to.include("AWS_ACCESS_KEY_ID").and.include("lambda-credential-provider.ts");
     });
 });
