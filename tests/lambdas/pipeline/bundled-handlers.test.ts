@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -9,7 +5,7 @@ import type { Context, SQSBatchResponse } from "aws-lambda";
 import { expect } from "chai";
 import { signalsIngestedMessageSchema, signalsScoredMessageSchema } from "../../../lambdas/domain/messages";
 import { apiRoutes } from "../../../lambdas/shared/api-schemas";
-import { buildHandlerBundle } from "../../../lib/bundle";
+import { bundledHandlers, type BundledHandler } from "../../support/bundled";
 import { startLocalAws, type LocalAws } from "../../support/localAws";
 import { uniqueName } from "../adapters/fixtures";
 import { fixtureText } from "../sources/support";
@@ -30,11 +26,9 @@ import {
  * The deployed artefacts, not the source: ingest-news and score bundled by lib/bundle.ts (SDK bundled, credential chain
  * replaced by the env-only provider, unused schemas dropped), written to a directory outside the project so that nothing
  * can resolve from node_modules, imported with a Lambda-like environment (credentials only in AWS_ACCESS_KEY_ID and
- * friends) and run against DynamoDB Local, fauxqs (S3, SQS) and a GetSecretValue server. Every SDK command of the two
- * functions runs through the bundled clients: Query/BatchGet/Put/Update, PutObject, SendMessageBatch, GetSecretValue.
+ * friends) and run against DynamoDB Local, fauxqs (S3, SQS) and a GetSecretValue server: the bundled DynamoDB, S3, SQS
+ * and Secrets Manager clients carry a schedule run and the scoring of its signals end to end.
  */
-
-type Handler = (event: unknown, context?: Context) => Promise<unknown>;
 
 const ACCOUNT = "123456789012";
 const PSEUDONYM_SECRET_ARN = `arn:aws:secretsmanager:eu-central-1:${ACCOUNT}:secret:ai-investment/pseudonym-key-AbCdEf`;
@@ -73,17 +67,7 @@ describe("bundled handlers on the local servers (ingest-news → score)", functi
     let sources: Awaited<ReturnType<typeof sourceServer>>;
     let secrets: Awaited<ReturnType<typeof secretsServer>>;
     let restoreDns: () => void;
-    let outDir: string;
-    const savedEnv = { ...process.env };
-
-    /** Bundles `name`, writes it outside the project and imports it with `env` as the function's whole environment. */
-    async function importBundled(name: string, env: Record<string, string>): Promise<Handler> {
-        const file = join(outDir, `${name}.mjs`);
-        writeFileSync(file, (await buildHandlerBundle(`lambdas/handlers/${name}.ts`)).code);
-        for (const key of Object.keys(process.env)) delete process.env[key];
-        Object.assign(process.env, { PATH: savedEnv["PATH"] ?? "" }, env);
-        return ((await import(pathToFileURL(file).href)) as { handler: Handler }).handler;
-    }
+    const bundles = bundledHandlers();
 
     before(async function () {
         aws = await startLocalAws();
@@ -101,7 +85,6 @@ describe("bundled handlers on the local servers (ingest-news → score)", functi
         secrets = await secretsServer({ [PSEUDONYM_SECRET_ARN]: JSON.stringify({ key: PSEUDONYM_KEY.toString("base64") }) });
         const { interceptLocalhostDns } = await import("fauxqs");
         restoreDns = interceptLocalhostDns();
-        outDir = mkdtempSync(join(tmpdir(), "bundled-handlers-"));
 
         const fauxqsPort = new URL(aws.fauxqsEndpoint).port;
         // What Lambda gives a function: region and the execution role's credentials as variables, nothing else.
@@ -126,33 +109,30 @@ describe("bundled handlers on the local servers (ingest-news → score)", functi
         };
         // zod's httpUrl (SOURCES_CONFIG) wants a domain name: *.localhost resolves to 127.0.0.1 (fauxqs' interception).
         const feed = `${sources.base.replace("127.0.0.1", "sources.localhost")}/feeds/companies.xml`;
-        handlers.ingestNews = await importBundled("ingest-news", {
+        handlers.ingestNews = await bundles.load("ingest-news", {
             ...lambdaEnv,
             POWERTOOLS_SERVICE_NAME: "ingest-news",
             RAW_DATA_BUCKET: buckets.raw,
             NEXT_QUEUE_URL: queueUrlOf(names.ingested),
             SOURCES_CONFIG: JSON.stringify({ news: { rss: { feeds: [feed] } } }),
         });
-        handlers.score = await importBundled("score", {
+        handlers.score = await bundles.load("score", {
             ...lambdaEnv,
             POWERTOOLS_SERVICE_NAME: "score",
             FEATURES_BUCKET: buckets.features,
             NEXT_QUEUE_URL: queueUrlOf(names.scored),
         });
         // The SDK reads region and credentials per request: the shared part of the environment stays, as in Lambda.
-        for (const key of Object.keys(process.env)) delete process.env[key];
-        Object.assign(process.env, { PATH: savedEnv["PATH"] ?? "" }, lambdaEnv);
+        bundles.useEnvironment(lambdaEnv);
     });
 
-    const handlers: Record<"ingestNews" | "score", Handler> = {} as never;
+    const handlers: Record<"ingestNews" | "score", BundledHandler> = {} as never;
 
     after(async function () {
         restoreDns?.();
-        for (const key of Object.keys(process.env)) delete process.env[key];
-        Object.assign(process.env, savedEnv);
+        bundles.restore();
         await sources?.close();
         await secrets?.close();
-        if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });
     });
 
     it("ingest-news (bundled) reads the feed, stores raw payload and signals, reads the pseudonym secret, queues the keys", async function () {
