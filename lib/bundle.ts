@@ -4,6 +4,7 @@
  * Deterministic by construction: no timestamps, source-map paths relative to the project, and the archive holds only
  * string assets, so an unchanged handler hashes to the same archive and `pulumi preview` shows no diff.
  */
+import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import * as esbuild from "esbuild";
@@ -43,7 +44,86 @@ export function bundleHandler(entry: string): Promise<BundledHandler> {
     return bundled;
 }
 
-function buildOptions(entry: string): esbuild.BuildOptions & { write: false } {
+/**
+ * The AWS SDK's default credential chain, swapped for the env-only one of lambdas/adapters/lambda-credential-provider.ts
+ * (why: see there). Only the bundles see this alias: tests and local tools import the source with the full chain.
+ */
+const LAMBDA_CREDENTIAL_PROVIDER = "./lambdas/adapters/lambda-credential-provider.ts";
+
+/**
+ * A generated SDK schema file (`@aws-sdk/client-x/dist-es/schemas/schemas_0.js`) holds every shape of its service,
+ * with trait objects such as `{ [_hH]: _xaebo }` whose keys are the file's own string constants. esbuild must assume
+ * that a computed key can run code (a `toString`), so it keeps every shape: ~66 KB of S3 shapes for a function that
+ * calls PutObject. Substituting the constants' string literals for those keys is the same object, and lets esbuild drop
+ * the shapes no bundled command reaches.
+ */
+const SDK_SCHEMA_FILE =
+    /[\\/]node_modules[\\/]@aws-sdk[\\/][^\\/]+[\\/]dist-es[\\/](?:submodules[\\/][^\\/]+[\\/])?schemas[\\/]schemas_\d+\.js$/;
+
+/** `{ [_x]: v }` → `{ "x-value": v }` for the file's top-level `const _x = "x-value";` strings; anything else stays computed. */
+export function literalSchemaKeys(source: string): string {
+    const strings = new Map<string, string>();
+    for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) strings.set(name!, literal!);
+    return source.replace(/([{,]\s*)\[(_\w+)\]:/g, (match, before: string, name: string) => {
+        const literal = strings.get(name);
+        // A literal "__proto__" key would set the prototype instead of an own property.
+        return literal === undefined || JSON.parse(literal) === "__proto__" ? match : `${before}${literal}:`;
+    });
+}
+
+/**
+ * `HttpProtocol` loads the event-stream codec with `import()` the first time an operation with an event-stream member
+ * runs; esbuild inlines dynamic imports, so every bundle carried ~15 KB of codec. No command the handlers send streams
+ * events (DynamoDB, S3 Get/Put/Delete/List, SQS, Secrets Manager, PostToConnection), so that import gets a module that
+ * says so instead. A static import of the same path (a client whose runtime config needs event streams) is untouched.
+ */
+const EVENT_STREAMS = "@smithy/core/event-streams";
+const EVENT_STREAMS_STUB = `const unavailable = () => { throw new Error("${EVENT_STREAMS} is not bundled (lib/bundle.ts): no handler sends an event-stream operation"); };
+export class EventStreamSerde { constructor() { unavailable(); } }
+export const eventStreamSerdeProvider = unavailable;`;
+
+/**
+ * Each client imports its whole package.json for the one field the user agent needs, its version (~2.5 KB a client).
+ */
+const SDK_CLIENT_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+
+/**
+ * Lambda has no EC2 instance metadata service, and sets AWS_REGION in every function: the SDK's last-resort region
+ * lookup over IMDS (a PUT and a GET to 169.254.169.254, ~1.5 KB) finds nothing there. A missing region still fails with
+ * the SDK's own "Region is missing".
+ */
+const IMDS_REGION_STUB = "export const getInstanceMetadataRegion = async () => undefined;";
+
+/** The DynamoDB client's endpoint-discovery cache gets a Map-based LRU (why: see there). */
+const LRU_CACHE = "lib/bundle-shims/lru-cache.ts";
+
+const sdkTrimming: esbuild.Plugin = {
+    name: "sdk-trimming",
+    setup(build) {
+        build.onLoad({ filter: SDK_SCHEMA_FILE }, async (args) => ({
+            contents: literalSchemaKeys(await fs.readFile(args.path, "utf8")),
+            loader: "js",
+        }));
+        build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
+            args.kind === "dynamic-import" ? { path: EVENT_STREAMS, namespace: "sdk-stub" } : undefined,
+        );
+        build.onResolve({ filter: /[\\/]getInstanceMetadataRegion$/ }, (args) =>
+            /[\\/]@smithy[\\/]core[\\/]/.test(args.importer) ? { path: "getInstanceMetadataRegion", namespace: "sdk-stub" } : undefined,
+        );
+        build.onLoad({ filter: /.*/, namespace: "sdk-stub" }, (args) => ({
+            contents: args.path === EVENT_STREAMS ? EVENT_STREAMS_STUB : IMDS_REGION_STUB,
+            loader: "js",
+        }));
+        build.onResolve({ filter: /^mnemonist\/lru-cache$/ }, () => ({ path: path.join(PROJECT_ROOT, LRU_CACHE) }));
+        build.onLoad({ filter: SDK_CLIENT_PACKAGE_JSON }, async (args) => {
+            const { name, version } = JSON.parse(await fs.readFile(args.path, "utf8")) as { name: string; version: string };
+            return { contents: JSON.stringify({ name, version }), loader: "json" };
+        });
+    },
+};
+
+/** The esbuild options of a handler bundle (exported for analysis, e.g. with `metafile: true`). */
+export function buildOptions(entry: string): esbuild.BuildOptions & { write: false } {
     return {
         entryPoints: [path.resolve(PROJECT_ROOT, entry)],
         absWorkingDir: PROJECT_ROOT,
@@ -60,6 +140,8 @@ function buildOptions(entry: string): esbuild.BuildOptions & { write: false } {
         legalComments: "none",
         // ESM builds of the AWS SDK: smaller and free of "Dynamic require of node:https" in ESM output.
         mainFields: ["module", "main"],
+        alias: { "@aws-sdk/credential-provider-node": LAMBDA_CREDENTIAL_PROVIDER },
+        plugins: [sdkTrimming],
         // CommonJS dependencies that call require() need it defined in an ES module.
         banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },
         logLevel: "silent",

@@ -1,14 +1,13 @@
 import { expect } from "chai";
 import { buildHandlerBundle } from "../../../lib/bundle";
+import { bundleBudgetBytes } from "../../support/bundle-budgets";
 
 /**
- * The signal-half handlers bundled as the stack deploys them (lib/bundle.ts: esbuild, ESM, minified, AWS SDK bundled).
- * The brief's 350 KB target is out of reach while the SDK is bundled: DynamoDB + S3 + SQS (+ Secrets Manager for
- * ingest) weigh ~495–510 KB minified and zod ~95 KB. With `@aws-sdk/*` and `@smithy/*` external (the nodejs24.x runtime
- * ships SDK v3) the bundles are ~260 KB (ingest-*, with the connectors and fast-xml-parser), ~160 KB (score) and
- * ~150 KB (fuse). The budget below guards against regressions from where they are (~655–775 KB).
+ * The signal-half handlers bundled as the stack deploys them (lib/bundle.ts: esbuild, ESM, minified, AWS SDK bundled
+ * and trimmed). They do not meet the 350 KB target yet (ingest-* ~593 KB, score ~483 KB, fuse ~474 KB): besides zod
+ * (~97 KB) they carry the DynamoDB, S3 and SQS clients (and Secrets Manager and fast-xml-parser for ingest). Their
+ * budgets (tests/support/bundle-budgets.ts) sit just above those sizes, so that any growth fails.
  */
-const BUDGET_BYTES = 800 * 1024;
 const HANDLERS = {
     "ingest-social": "ingest finished",
     "ingest-news": "ingest finished",
@@ -19,11 +18,11 @@ const HANDLERS = {
 
 describe("signal-half handler bundles", function () {
     for (const [name, marker] of Object.entries(HANDLERS)) {
-        it(`${name} bundles within ${BUDGET_BYTES / 1024} KB minified, with its use case in it`, async function () {
+        it(`${name} bundles within ${bundleBudgetBytes(name) / 1000} KB minified, with its use case in it`, async function () {
             const bundle = await buildHandlerBundle(`lambdas/handlers/${name}.ts`);
             const bytes = Buffer.byteLength(bundle.code, "utf8");
-            this.test!.title += ` [${(bytes / 1024).toFixed(1)} KB]`;
-            expect(bytes).to.be.at.most(BUDGET_BYTES);
+            this.test!.title += ` [${(bytes / 1000).toFixed(1)} KB]`;
+            expect(bytes).to.be.at.most(bundleBudgetBytes(name));
             expect(bundle.code).to.include(marker);
         });
     }
