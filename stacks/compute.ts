@@ -37,6 +37,8 @@ export interface Compute {
  * least a minute whatever the stack's default timeout is.
  */
 const INGEST_MIN_TIMEOUT_SECONDS = 60;
+/** How often PENDING proposals past their deadline are marked EXPIRED (decisions refuse them in any case). */
+export const PROPOSAL_EXPIRY_SCHEDULE = "rate(15 minutes)";
 const INGEST_FUNCTIONS: ReadonlySet<FunctionName> = new Set(["ingest-social", "ingest-news", "ingest-regulatory"]);
 
 export function functionTimeoutSeconds(config: StackConfig, name: FunctionName): number {
@@ -205,9 +207,11 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
             queueTrigger: consume("risk-checked"),
         },
         decision: {
-            description: "Records an approver's decision on a proposal (four-eyes) with an immutable audit record",
-            grants: [table("proposals", "read-write"), send("dashboard-updates")],
+            description: "Records an approver's decision on a proposal (four-eyes) with an immutable audit record; expires overdue ones",
+            // byStatus: the expiry sweep reads the PENDING proposals oldest first.
+            grants: [table("proposals", "read-write", ["byStatus"]), send("dashboard-updates")],
             environment: { PROPOSALS_TABLE: t.proposals.name, DASHBOARD_UPDATES_QUEUE_URL: queues["dashboard-updates"].queue.url },
+            schedules: [every("proposal-expiry", PROPOSAL_EXPIRY_SCHEDULE, { task: "expire-proposals" })],
         },
         evaluate: {
             description: "Evaluates decided proposals past their horizon against the benchmark daily and recalibrates agent weights weekly",
@@ -266,6 +270,8 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                     bucketArn: b["raw-data"].arn,
                     prefixes: SOURCE_CHANNELS.map((channel) => `${channel}/`),
                 },
+                // The score step's feature record of each erased signal.
+                { kind: "bucket-erase", label: "features", bucketArn: b.features.arn, prefixes: ["signals/"] },
                 bucket("eval", "erasures/", "put"),
                 secret("pseudonym-key"),
             ],
@@ -274,6 +280,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                 AGENTS_CONFIG_TABLE: t["agents-config"].name,
                 SIGNALS_TABLE: t.signals.name,
                 RAW_DATA_BUCKET: b["raw-data"].name,
+                FEATURES_BUCKET: b.features.name,
                 EVAL_BUCKET: b.eval.name,
                 PSEUDONYM_SECRET_ARN: pseudonymKey,
             },

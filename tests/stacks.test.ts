@@ -186,7 +186,15 @@ describe("the whole program on the mock engine", function () {
                 for (const mapping of mappings) expect(mapping.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
                 const schedules = graph().ofType("aws:scheduler/schedule:Schedule");
                 expect(schedules.map((s) => s.inputs.scheduleExpression).sort()).to.deep.equal(
-                    ["cron(0 2 * * ? *)", "cron(0 3 ? * SUN *)", "rate(1 minute)", "rate(15 minutes)", "rate(5 minutes)"].sort(),
+                    // Ingest (1, 5, 15 min), evaluation, learning, and the proposal expiry sweep (15 min).
+                    [
+                        "cron(0 2 * * ? *)",
+                        "cron(0 3 ? * SUN *)",
+                        "rate(1 minute)",
+                        "rate(15 minutes)",
+                        "rate(15 minutes)",
+                        "rate(5 minutes)",
+                    ].sort(),
                 );
                 for (const schedule of schedules) {
                     expect(schedule.inputs.scheduleExpressionTimezone).to.equal("Europe/Zurich");

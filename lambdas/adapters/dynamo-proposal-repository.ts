@@ -231,6 +231,18 @@ export class DynamoProposalRepository {
      * A lost race throws DecisionConflictError, and nothing is written.
      */
     async recordDecision(updated: Proposal, audit: DecisionAudit): Promise<void> {
+        await this.recordTransition(updated, audit, "expiresAt > :now");
+    }
+
+    /**
+     * Records the sweeper's expiry of a PENDING proposal past its deadline: the same transaction as a decision, with the
+     * deadline condition reversed, so a decision and the expiry can never both be written.
+     */
+    async recordExpiry(updated: Proposal, audit: DecisionAudit): Promise<void> {
+        await this.recordTransition(updated, audit, "expiresAt <= :now");
+    }
+
+    private async recordTransition(updated: Proposal, audit: DecisionAudit, deadlineCondition: string): Promise<void> {
         const proposal = proposalSchema.parse(updated);
         const record = decisionAuditSchema.parse(audit);
         if (record.proposalId !== proposal.proposalId || record.newStatus !== proposal.status) {
@@ -261,7 +273,7 @@ export class DynamoProposalRepository {
                                 TableName: this.tableName,
                                 Key: key,
                                 UpdateExpression: `SET ${set.join(", ")}${proposal.decisionComment === undefined ? " REMOVE decisionComment" : ""}`,
-                                ConditionExpression: "attribute_exists(proposalId) AND #status = :pending AND expiresAt > :now",
+                                ConditionExpression: `attribute_exists(proposalId) AND #status = :pending AND ${deadlineCondition}`,
                                 ExpressionAttributeNames: { "#status": "status" },
                                 ExpressionAttributeValues: values,
                             },

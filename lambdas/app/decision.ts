@@ -8,10 +8,11 @@
  * decisions exactly one is recorded, the other gets 409.
  */
 import { DecisionConflictError } from "../adapters/dynamo-proposal-repository";
-import { decide, DECIDING_GROUPS, type DecisionErrorCode, isExpired, type Proposal } from "../domain/proposals";
+import { decide, DECIDING_GROUPS, type DecisionErrorCode, expire, isExpired, type Proposal } from "../domain/proposals";
 import type { ErrorCode } from "../shared/envelope";
 import { AppError } from "../shared/errors";
 import type { RouteTable } from "../shared/http";
+import type { Logger } from "../shared/logger";
 import type { MetricsSink } from "../shared/metrics";
 import { dashboardUpdate, type MessagePublisher, type ProposalStore } from "./proposal-ports";
 
@@ -104,4 +105,53 @@ export function decisionRoutes(deps: DecisionDeps): RouteTable {
             return { data: { proposal: result.updated, audit: result.audit }, meta: { dashboardNotified } };
         },
     };
+}
+
+export interface ExpiryDeps {
+    proposals: Pick<ProposalStore, "listByStatus" | "recordExpiry">;
+    publisher: MessagePublisher;
+    dashboardQueueUrl: string;
+    metrics: MetricsSink;
+    now?: () => Date;
+}
+
+/** PENDING proposals read per sweep, oldest first; the next run takes the rest. */
+export const EXPIRY_BATCH = 200;
+
+export interface ExpiryReport {
+    expired: string[];
+    /** Decided concurrently (a decision won): nothing to do. */
+    decidedMeanwhile: string[];
+}
+
+/**
+ * The sweeper (scheduled): every PENDING proposal past its deadline becomes EXPIRED with an audit record, and the
+ * dashboards are told. Decisions already refuse expired proposals; the sweep makes the status say so, so counts by
+ * status and the open-proposal marker stay truthful.
+ */
+export async function expireDueProposals(deps: ExpiryDeps, logger: Logger): Promise<ExpiryReport> {
+    const now = (deps.now ?? (() => new Date()))();
+    const pending = await deps.proposals.listByStatus("PENDING", { limit: EXPIRY_BATCH, newestFirst: false });
+    const report: ExpiryReport = { expired: [], decidedMeanwhile: [] };
+    for (const proposal of pending) {
+        const result = expire(proposal, now);
+        if (!result.ok) continue;
+        try {
+            await deps.proposals.recordExpiry(result.updated, result.audit);
+        } catch (error) {
+            if (!(error instanceof DecisionConflictError)) throw error;
+            report.decidedMeanwhile.push(proposal.proposalId);
+            continue;
+        }
+        report.expired.push(proposal.proposalId);
+    }
+    if (report.expired.length > 0) {
+        deps.metrics.count("ProposalsExpired", report.expired.length);
+        await deps.publisher.publishAll(
+            deps.dashboardQueueUrl,
+            report.expired.map((proposalId) => dashboardUpdate("proposal.expired", proposalId, `expiry-sweep-${now.toISOString()}`, now)),
+        );
+    }
+    logger.info("expiry sweep finished", { pending: pending.length, ...report });
+    return report;
 }

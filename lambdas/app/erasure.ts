@@ -29,6 +29,7 @@ import type { Signal, SourceKind } from "../domain/signals";
 import type { SignalKey } from "../domain/values";
 import type { RequestBody } from "../shared/api-schemas";
 import { AppError } from "../shared/errors";
+import { featuresObjectKey } from "./keys";
 import type { Logger } from "../shared/logger";
 import type { MetricsSink } from "../shared/metrics";
 
@@ -48,6 +49,8 @@ export interface ErasureDeps {
     };
     /** Raw-data bucket: deletes keys with all their versions, returns the number of versions deleted. */
     rawObjects: { erase(keys: readonly string[]): Promise<number> };
+    /** Features bucket: the score step's record of each signal (`signals/…`), erased with the signal. */
+    featureRecords: { erase(keys: readonly string[]): Promise<number> };
     /** Eval bucket: writes a key that must not exist yet. */
     auditLog: { putOnce(key: string, value: unknown): Promise<void> };
     metrics: MetricsSink;
@@ -62,6 +65,7 @@ export interface ErasureResult {
     auditKey: string;
     signalsDeleted: number;
     rawObjects: { deleted: number; versionsDeleted: number; retainedShared: number; retainedUndetermined: number };
+    featureVersionsDeleted: number;
 }
 
 export function createErasure(deps: ErasureDeps) {
@@ -115,6 +119,8 @@ export function createErasure(deps: ErasureDeps) {
             const undetermined = byVerdict("undetermined");
 
             const versionsDeleted = exclusive.length > 0 ? await deps.rawObjects.erase(exclusive) : 0;
+            const featureVersionsDeleted =
+                signals.length > 0 ? await deps.featureRecords.erase(signals.map((signal) => featuresObjectKey(signal))) : 0;
             const signalKeys = signals.map(({ pk, sk }) => ({ pk, sk }));
             if (signalKeys.length > 0) await deps.signals.deleteMany(signalKeys);
 
@@ -144,6 +150,7 @@ export function createErasure(deps: ErasureDeps) {
                     retainedShared: hashAll("raw-object", shared),
                     retainedUndetermined: hashAll("raw-object", undetermined),
                 },
+                featureRecords: { versionsDeleted: featureVersionsDeleted },
                 policy: ERASURE_POLICY,
             });
             const auditKey = erasureAuditKey(erasureId, requestedAt);
@@ -160,6 +167,7 @@ export function createErasure(deps: ErasureDeps) {
                     retainedShared: shared.length,
                     retainedUndetermined: undetermined.length,
                 },
+                featureVersionsDeleted,
             };
             // Counts only: never the handle or the pseudonym.
             logger.info("erasure completed", { source, requestedBy: context.requester, ...result });

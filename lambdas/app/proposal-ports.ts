@@ -12,7 +12,16 @@ export interface MessagePublisher {
 /** The proposal store as the use cases see it (adapters/dynamo-proposal-repository.ts). */
 export type ProposalStore = Pick<
     DynamoProposalRepository,
-    "create" | "get" | "getDecisionAudit" | "openForAsset" | "listForAsset" | "recordDecision" | "saveLatestView" | "latestView"
+    | "create"
+    | "get"
+    | "getDecisionAudit"
+    | "openForAsset"
+    | "listForAsset"
+    | "listByStatus"
+    | "recordDecision"
+    | "recordExpiry"
+    | "saveLatestView"
+    | "latestView"
 >;
 
 export type DashboardUpdate = z.output<typeof dashboardUpdateMessageSchema>;

@@ -158,12 +158,14 @@ export const erasureAuditSchema = z.strictObject({
         retainedShared: z.array(hash),
         retainedUndetermined: z.array(hash),
     }),
+    /** Versions of the signals' feature records (features bucket) deleted; the keys are the signals'. */
+    featureRecords: z.strictObject({ versionsDeleted: z.number().int().nonnegative() }),
     policy: z.string(),
 });
 export type ErasureAudit = z.infer<typeof erasureAuditSchema>;
 
 export const ERASURE_POLICY =
-    "Signals of the subject are deleted. A raw payload is deleted with all its versions only when no signal of anyone else " +
+    "Signals of the subject and their feature records are deleted. A raw payload is deleted with all its versions only when no signal of anyone else " +
     "references it; shared payloads (and those whose references could not be checked completely) are kept for the other " +
     "people in them and leave with the raw-data bucket's lifecycle.";
 

@@ -49,6 +49,6 @@ export const riskAssessedMessageSchema = z.object({
 /** any stage → stream: something the dashboard should refresh. */
 export const dashboardUpdateMessageSchema = z.object({
     ...messageMetadata,
-    type: z.enum(["proposal.created", "decision.recorded", "outcome.evaluated", "signals.scored"]),
+    type: z.enum(["proposal.created", "decision.recorded", "proposal.expired", "outcome.evaluated", "signals.scored"]),
     entityId: z.string().min(1).max(256),
 });

@@ -77,6 +77,13 @@ export function credibilityOf(agent: string, agents: ScoringContext["agents"]): 
     return config.status === "retired" ? 0 : clampUnit(config.weight);
 }
 
+/**
+ * Magnitudes below this are stored as 0. DynamoDB numbers cannot be smaller than 1e-130: a months-old post's recency
+ * (0.5^(2000 h / 6 h)) would otherwise fail the write ("Number underflow") and send the record to the DLQ.
+ */
+export const NEGLIGIBLE = 1e-12;
+const flushTiny = (value: number): number => (Math.abs(value) < NEGLIGIBLE ? 0 : value);
+
 /** 0.5^(age / half-life); a timestamp in the future (clock skew) counts as fresh, an unparseable one as stale. */
 export function recencyOf(channel: Channel, ts: string, nowMs: number): number {
     const publishedMs = Date.parse(ts);
@@ -159,11 +166,11 @@ function isoOf(now: Date): string {
 export function scoreSignal(input: ScoringInput, context: ScoringContext): SignalScore {
     const lexicon = input.title === undefined ? sentiment(input.text) : sentiment([input.title, input.text]);
     const factors: ScoringFactors = {
-        sentiment: blendDeclaredSentiment(lexicon.value, input.declaredSentiment),
-        credibility: credibilityOf(input.agent, context.agents),
-        recency: recencyOf(input.channel, input.ts, context.now.getTime()),
-        engagement: engagementOf(input.engagement),
-        novelty: noveltyOf(context.similarCount),
+        sentiment: flushTiny(blendDeclaredSentiment(lexicon.value, input.declaredSentiment)),
+        credibility: flushTiny(credibilityOf(input.agent, context.agents)),
+        recency: flushTiny(recencyOf(input.channel, input.ts, context.now.getTime())),
+        engagement: flushTiny(engagementOf(input.engagement)),
+        novelty: flushTiny(noveltyOf(context.similarCount)),
     };
     const evidence = lexicon.evidence;
     if (input.declaredSentiment !== undefined) {
@@ -171,8 +178,8 @@ export function scoreSignal(input: ScoringInput, context: ScoringContext): Signa
         evidence.push(`declared:${input.declaredSentiment}`);
     }
     return {
-        score: combine(factors),
-        confidence: confidenceOf(factors, evidence.length),
+        score: flushTiny(combine(factors)),
+        confidence: flushTiny(confidenceOf(factors, evidence.length)),
         factors,
         evidence,
         scorer: SCORER_NAME,

@@ -26,6 +26,7 @@ const env = loadEnv({
     AGENTS_CONFIG_TABLE: envVars.AGENTS_CONFIG_TABLE,
     SIGNALS_TABLE: envVars.SIGNALS_TABLE,
     RAW_DATA_BUCKET: envVars.RAW_DATA_BUCKET,
+    FEATURES_BUCKET: envVars.FEATURES_BUCKET,
     EVAL_BUCKET: envVars.EVAL_BUCKET,
     PSEUDONYM_SECRET_ARN: envVars.PSEUDONYM_SECRET_ARN,
 });
@@ -47,6 +48,7 @@ const erasure = createErasure({
     signals: new DynamoSignalRepository(env.SIGNALS_TABLE, db),
     references: new DynamoSignalAgentIndex(env.SIGNALS_TABLE, db),
     rawObjects: new S3ObjectEraser(env.RAW_DATA_BUCKET, s3),
+    featureRecords: new S3ObjectEraser(env.FEATURES_BUCKET, s3),
     auditLog: new S3ObjectEraser(env.EVAL_BUCKET, s3),
     metrics,
 });

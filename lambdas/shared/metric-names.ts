@@ -15,6 +15,7 @@ export const BUSINESS_METRICS = [
     "RiskChecks",
     "ProposalsCreated",
     "DecisionsRecorded",
+    "ProposalsExpired",
     "OutcomesEvaluated",
     "OutcomeHits",
     "AgentWeightsUpdated",

@@ -14,12 +14,14 @@ export const schedulePayloadSchema = z.discriminatedUnion("task", [
     z.strictObject({ task: z.literal("ingest"), source: z.enum(["social", "news", "regulatory"]) }),
     z.strictObject({ task: z.literal("evaluate-outcomes") }),
     z.strictObject({ task: z.literal("recalibrate-agents") }),
+    z.strictObject({ task: z.literal("expire-proposals") }),
 ]);
 
 export type SchedulePayload = z.infer<typeof schedulePayloadSchema>;
 
 /** "ingest:social", "evaluate-outcomes", … — one id per kind of scheduled work. */
-export type ScheduledTaskId = "ingest:social" | "ingest:news" | "ingest:regulatory" | "evaluate-outcomes" | "recalibrate-agents";
+export type ScheduledTaskId =
+    "ingest:social" | "ingest:news" | "ingest:regulatory" | "evaluate-outcomes" | "recalibrate-agents" | "expire-proposals";
 
 export function taskIdOf(payload: SchedulePayload): ScheduledTaskId {
     return payload.task === "ingest" ? `ingest:${payload.source}` : payload.task;

@@ -90,7 +90,7 @@ export const EMF_METRICS_BY_FUNCTION: Record<string, number> = {
     fuse: 1, // CandidatesFused
     "risk-check": 2, // RiskChecks by Status
     propose: 1, // ProposalsCreated
-    decision: 2, // DecisionsRecorded by Decision
+    decision: 2, // DecisionsRecorded by Decision (ProposalsExpired only when a sweep expires some)
     evaluate: 3, // OutcomesEvaluated, OutcomeHits, AgentWeightsUpdated
     admin: 1, // ErasuresCompleted
     stream: 3, // DashboardPushes by Status (delivered, gone, failed)

@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: scoring and fusion throughput, each handler's bundle size and cold import time next to loading it
- * from node_modules. Targets (issue 6): scoring ≥ 100k signals/s on one core, bundles ≤ 350 KB minified, cold import
- * ≤ 0.6× the node_modules import. Prints the numbers and which targets are missed; exit 1 when one is.
+ * from node_modules, and the end-to-end pipeline rate on the local servers. Targets (issue 6): scoring ≥ 100k signals/s
+ * on one core, bundles ≤ 350 KB minified, cold import ≤ 0.6× the node_modules import, pipeline ≥ 1k signals/s.
+ * Prints the numbers and which targets are missed; exit 1 when one is.
  */
 import { benchBundles } from "./bundles";
 import { benchDomain } from "./domain";
+import { benchPipeline, PIPELINE_TARGET_PER_SECOND, printPipeline } from "./pipeline";
 
 const SCORING_TARGET_PER_SECOND = 100_000;
 const BUNDLE_TARGET_BYTES = 350 * 1000;
@@ -32,6 +34,13 @@ async function main(): Promise<number> {
         if (!result.error && result.ratio > IMPORT_RATIO_TARGET)
             missed.push(`${result.handler} cold import ratio ${result.ratio.toFixed(2)} > 0.6`);
     }
+
+    console.log("");
+    const pipeline = await benchPipeline();
+    printPipeline(pipeline, PIPELINE_TARGET_PER_SECOND);
+    if (!pipeline.complete) missed.push(`pipeline run incomplete (${pipeline.failures} failures)`);
+    if (pipeline.endToEndPerSecond < PIPELINE_TARGET_PER_SECOND)
+        missed.push(`pipeline ${Math.round(pipeline.endToEndPerSecond)} signals/s end to end < 1k/s`);
     console.log(missed.length ? `\nMissed targets:\n  ${missed.join("\n  ")}` : "\nAll targets met.");
     return missed.length ? 1 : 0;
 }

@@ -171,6 +171,8 @@ export const MATRIX: Row[] = [
 
     ...own("decision"),
     { fn: "decision", allow: TABLE_READ_WRITE, on: table("proposals") },
+    // The expiry sweep lists PENDING proposals.
+    { fn: "decision", allow: GSI_QUERY, on: index("proposals", "byStatus") },
     { fn: "decision", allow: KMS_DECRYPT, on: keyVia("dynamodb") },
     { fn: "decision", allow: QUEUE_SEND, on: queue("dashboard-updates") },
 
@@ -222,6 +224,8 @@ export const MATRIX: Row[] = [
         allow: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
         on: bucket("raw-data", `${channel}/2026/11/23/10/item-0001.json`),
     })),
+    { fn: "admin", allow: ["s3:ListBucketVersions"], on: wholeBucket("features") },
+    { fn: "admin", allow: ["s3:DeleteObject", "s3:DeleteObjectVersion"], on: bucket("features", "signals/2026/11/23/sig-0001.json") },
     { fn: "admin", allow: ["s3:PutObject"], on: bucket("eval", "erasures/2026/11/23/erasure-0001.json") },
     { fn: "admin", allow: KMS_ENCRYPT, on: keyVia("s3") },
     { fn: "admin", allow: SECRET_READ, on: secret("pseudonym-key") },
@@ -247,6 +251,7 @@ export const SCHEDULER_MATRIX: SchedulerRow[] = [
     ...scheduled("ingest-news", ["ingest-news-schedule"]),
     ...scheduled("ingest-regulatory", ["ingest-regulatory-schedule"]),
     ...scheduled("evaluate", ["evaluate-daily-evaluation", "evaluate-weekly-learning"]),
+    ...scheduled("decision", ["decision-proposal-expiry"]),
 ];
 
 /**

@@ -5,7 +5,7 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import { expect } from "chai";
 import { DynamoProposalRepository } from "../../../lambdas/adapters/dynamo-proposal-repository";
 import { SqsPublisher } from "../../../lambdas/adapters/sqs-publisher";
-import { decisionRoutes } from "../../../lambdas/app/decision";
+import { decisionRoutes, expireDueProposals } from "../../../lambdas/app/decision";
 import type { Proposal } from "../../../lambdas/domain/proposals";
 import { createHttpHandler } from "../../../lambdas/shared/http";
 import { startLocalAws } from "../../support/localAws";
@@ -240,5 +240,66 @@ describe("decision: POST /decision on DynamoDB Local + fauxqs", function () {
         expect(bodyOf(response).meta).to.deep.equal({ dashboardNotified: false });
         expect((await repo.get(proposal.proposalId))!.status).to.equal("APPROVED");
         expect(entries.some((e) => e["message"] === "dashboard update not sent")).to.equal(true);
+    });
+});
+
+describe("decision: the scheduled expiry sweep on DynamoDB Local + fauxqs", function () {
+    let db: DynamoDBDocumentClient;
+    let sqs: SQSClient;
+    let table: string;
+    let queueUrl: string;
+    let repo: DynamoProposalRepository;
+
+    before(async function () {
+        const aws = await startLocalAws();
+        // A table of its own: the sweep reads every PENDING proposal.
+        table = (await aws.createTables(uniqueName("expiry"))).proposals;
+        queueUrl = (await aws.createQueue(uniqueName("expiry-dashboard"))).url;
+        db = aws.documentClient();
+        sqs = aws.sqsClient();
+        repo = new DynamoProposalRepository(table, db);
+    });
+
+    it("expires overdue PENDING proposals once, with an audit record and a dashboard update, and leaves the others alone", async function () {
+        const overdue = pendingProposal("EXPA", new Date(Date.now() - 2 * HOUR_MS), { proposer: PROPOSER, validForHours: 1 });
+        const current = pendingProposal("EXPB", new Date(), { proposer: PROPOSER });
+        await repo.create(overdue);
+        await repo.create(current);
+        const metrics = testMetrics();
+        const deps = { proposals: repo, publisher: new SqsPublisher(sqs), dashboardQueueUrl: queueUrl, metrics };
+
+        const report = await expireDueProposals(deps, capturingLogger().logger);
+        expect(report).to.deep.equal({ expired: [overdue.proposalId], decidedMeanwhile: [] });
+        const expired = (await repo.get(overdue.proposalId))!;
+        expect(expired).to.include({ status: "EXPIRED" });
+        expect(await repo.getDecisionAudit(overdue.proposalId)).to.include({ decision: "EXPIRE", newStatus: "EXPIRED" });
+        expect((await repo.get(current.proposalId))!.status).to.equal("PENDING");
+        // The asset is free for a new proposal.
+        expect(await repo.openMarker("EXPA")).to.equal(undefined);
+        expect(counted(metrics, "ProposalsExpired")).to.equal(1);
+        const updates = await drainQueue(sqs, queueUrl);
+        expect(updates.map((u) => [u.type, u.entityId])).to.deep.equal([["proposal.expired", overdue.proposalId]]);
+
+        // A second sweep finds nothing to do.
+        expect(await expireDueProposals(deps, capturingLogger().logger)).to.deep.equal({ expired: [], decidedMeanwhile: [] });
+    });
+
+    it("loses cleanly to a decision recorded between its read and its write", async function () {
+        const proposal = pendingProposal("EXPC", new Date(Date.now() - 2 * HOUR_MS), { proposer: PROPOSER, validForHours: 1 });
+        await repo.create(proposal);
+        const racing = {
+            listByStatus: repo.listByStatus.bind(repo),
+            // Someone else moved the proposal out of PENDING before the sweep's write.
+            recordExpiry: async (updated: Proposal, audit: Parameters<DynamoProposalRepository["recordExpiry"]>[1]) => {
+                await repo.recordExpiry(updated, audit);
+                await repo.recordExpiry(updated, audit);
+            },
+        };
+        const report = await expireDueProposals(
+            { proposals: racing, publisher: new SqsPublisher(sqs), dashboardQueueUrl: queueUrl, metrics: testMetrics() },
+            capturingLogger().logger,
+        );
+        expect(report.decidedMeanwhile).to.deep.equal([proposal.proposalId]);
+        expect((await repo.get(proposal.proposalId))!.status).to.equal("EXPIRED");
     });
 });

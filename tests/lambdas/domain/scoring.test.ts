@@ -7,6 +7,7 @@ import {
     DEFAULT_CREDIBILITY,
     engagementOf,
     lexiconScorer,
+    NEGLIGIBLE,
     noveltyOf,
     RECENCY_HALF_LIFE_HOURS,
     recencyOf,
@@ -80,6 +81,15 @@ describe("lambdas/domain/scoring", () => {
         expect(RECENCY_HALF_LIFE_HOURS.news).to.be.lessThan(RECENCY_HALF_LIFE_HOURS.regulatory);
         expect(recencyOf("social", "2026-11-23T13:00:00Z", nowMs)).to.equal(1);
         expect(recencyOf("social", "not a date", nowMs)).to.equal(0);
+    });
+
+    it("stores a months-old post's vanishing recency as 0 (DynamoDB numbers end at 1e-130), every stored number within range", () => {
+        const old = scoreSignal(input({ ts: "2026-02-01T00:00:00.000Z" }), context);
+        expect(recencyOf("social", "2026-02-01T00:00:00.000Z", NOW.getTime())).to.be.lessThan(1e-130);
+        expect(old.factors.recency).to.equal(0);
+        expect(old.score).to.equal(0);
+        const stored = [old.score, old.confidence, ...Object.values(old.factors)];
+        for (const value of stored) expect(value === 0 || Math.abs(value) >= NEGLIGIBLE, String(value)).to.equal(true);
     });
 
     it("log-scales engagement and saturates at 1", () => {

@@ -8,6 +8,7 @@ import { DynamoEntityRepository } from "../../../lambdas/adapters/dynamo-entity-
 import { DynamoSignalAgentIndex } from "../../../lambdas/adapters/dynamo-signal-agent-index";
 import { DynamoSignalRepository } from "../../../lambdas/adapters/dynamo-signal-repository";
 import { S3ObjectEraser } from "../../../lambdas/adapters/s3-object-eraser";
+import { featuresObjectKey } from "../../../lambdas/app/keys";
 import { S3RawStore } from "../../../lambdas/adapters/s3-raw-store";
 import { pseudonymKeyFrom } from "../../../lambdas/adapters/pseudonym-key";
 import { SecretReader, type SecretsSender } from "../../../lambdas/adapters/secrets";
@@ -33,6 +34,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
     let tables: Awaited<ReturnType<Awaited<ReturnType<typeof startLocalAws>>["createTables"]>>;
     let rawBucket: string;
     let evalBucket: string;
+    let featuresBucket: string;
     let http: (event: ReturnType<typeof restEvent>) => Promise<APIGatewayProxyResult>;
     let metrics: ReturnType<typeof recordingMetrics>;
     const key = randomBytes(32);
@@ -43,6 +45,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
         tables = await aws.createTables(uniqueName("admin"));
         rawBucket = await aws.createBucket(uniqueName("raw"));
         evalBucket = await aws.createBucket(uniqueName("eval"));
+        featuresBucket = await aws.createBucket(uniqueName("features"));
         db = aws.documentClient();
         s3 = aws.s3Client();
         metrics = recordingMetrics();
@@ -59,6 +62,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
             references: new DynamoSignalAgentIndex(tables.signals, db),
             // fauxqs has no object versions to purge.
             rawObjects: new S3ObjectEraser(rawBucket, s3, { purgeVersions: false }),
+            featureRecords: new S3ObjectEraser(featuresBucket, s3, { purgeVersions: false }),
             auditLog: new S3ObjectEraser(evalBucket, s3),
             metrics,
             now: () => NOW,
@@ -242,6 +246,10 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
             await signals.putManyIfNew([...aliceSignals, ...bobSignals]);
             const rawStore = new S3RawStore(rawBucket, s3);
             for (const rawKey of [R1, R2, R3, R4]) await rawStore.putJson(rawKey, { payload: rawKey });
+            // The score step's feature record of every signal.
+            const featureStore = new S3RawStore(featuresBucket, s3);
+            for (const stored of [...aliceSignals, ...bobSignals])
+                await featureStore.putJson(featuresObjectKey(stored), { key: stored.sk });
 
             const response = await call("POST /admin/erasure", {
                 body: { subject: { source: "reddit", author: "u/Alice" }, reference: "DSAR-2026-0042" },
@@ -253,6 +261,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
                 auditKey: `erasures/2026/11/23/${ERASURE_ID}.json`,
                 signalsDeleted: 3,
                 rawObjects: { deleted: 1, versionsDeleted: 1, retainedShared: 1, retainedUndetermined: 0 },
+                featureVersionsDeleted: 3,
             });
 
             const keys = (list: Signal[]) => list.map(({ pk, sk }) => ({ pk, sk }));
@@ -261,6 +270,9 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
             expect(await signals.get(keys([...bobSignals, aliceSignals[3]!]))).to.have.length(3);
             expect(await rawStore.get(R1)).to.equal(undefined);
             for (const kept of [R2, R3, R4]) expect(await rawStore.get(kept), kept).not.to.equal(undefined);
+            for (const erased of aliceReddit) expect(await featureStore.get(featuresObjectKey(erased))).to.equal(undefined);
+            for (const kept of [...bobSignals, aliceSignals[3]!])
+                expect(await featureStore.get(featuresObjectKey(kept))).not.to.equal(undefined);
 
             const stored = await new S3RawStore(evalBucket, s3).get(result.auditKey);
             const text = stored!.body.toString("utf8");
@@ -276,6 +288,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
             expect(audit.signals.keyHashes).to.have.length(3);
             expect(audit.rawObjects.deleted).to.have.length(1);
             expect(audit.rawObjects.retainedShared).to.have.length(1);
+            expect(audit.featureRecords).to.deep.equal({ versionsDeleted: 3 });
             // Neither the handle, the pseudonym nor any key in clear text.
             for (const secretish of ["alice", "Alice", alice(), R1, R2, aliceReddit[0]!.sk, aliceReddit[0]!.sourceId])
                 expect(text).not.to.include(secretish);
@@ -313,6 +326,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
                 signals,
                 references: { rawObjectReferences: async () => ({ references: [], complete: false }) },
                 rawObjects: { erase: async (keys) => (erased.push(...keys), keys.length) },
+                featureRecords: { erase: async (keys) => keys.length },
                 auditLog: new S3ObjectEraser(evalBucket, s3),
                 metrics: recordingMetrics(),
                 now: () => NOW,
