@@ -72,7 +72,7 @@ const PAGES = 30;
 const CONCURRENCY = 12;
 /** Pages of a warm-up pass (distinct posts, same assets) before the measured one. */
 const WARM_UP_PAGES = 4;
-/** Give up (and report incomplete) this long after the first ingest call. */
+/** Give up on the measured pass (and report incomplete) this long after its first ingest call; a third of it for the warm-up. */
 const TIME_LIMIT_MS = 90_000;
 const ACCOUNT = "123456789012";
 const PSEUDONYM_SECRET_ARN = `arn:aws:secretsmanager:eu-central-1:${ACCOUNT}:secret:ai-investment/pseudonym-key-AbCdEf`;
@@ -129,8 +129,9 @@ function base32(value: number, length: number): string {
  * through the assets), by a pool of 400 authors, created within the last 50 minutes so that fusion's window sees them.
  */
 function searchPages(now: number): Map<string, string> {
+    type PostView = Record<string, unknown> & { author: Record<string, unknown>; record: Record<string, unknown> };
     const fixture = JSON.parse(readFileSync(join(__dirname, "../../tests/fixtures/sources/bluesky-search.json"), "utf8")) as {
-        posts: Record<string, any>[];
+        posts: PostView[];
     };
     const template = fixture.posts[0]!;
     const random = prng(20_261_123);
@@ -148,8 +149,8 @@ function searchPages(now: number): Map<string, string> {
                 ...template,
                 uri: `at://${did}/app.bsky.feed.post/3l${base32(n, 11)}`,
                 cid: `bafyrei${base32(n * 31 + 7, 52)}`,
-                author: { ...template["author"], did, handle: `trader${author}.bsky.social`, displayName: `Trader ${author}` },
-                record: { ...template["record"], createdAt, text: `${body} (#${n})` },
+                author: { ...template.author, did, handle: `trader${author}.bsky.social`, displayName: `Trader ${author}` },
+                record: { ...template.record, createdAt, text: `${body} (#${n})` },
                 likeCount: Math.floor(random() * 300),
                 replyCount: Math.floor(random() * 40),
                 repostCount: Math.floor(random() * 20),
@@ -271,6 +272,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
     const aws: LocalAws = await startLocalAws();
     const cleanups: (() => unknown)[] = [() => aws.stop()];
     const savedEnv = { ...process.env };
+    let stopped = false;
     try {
         const run = `bench-${process.pid}`;
         const tables = await aws.createTables(run);
@@ -371,7 +373,6 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
         const capture = captureStdout();
         cleanups.push(capture.restore);
         let current: Pass | undefined;
-        let stopped = false;
         const checkDone = (pass: Pass, at: number) => {
             if (pass.ingestDone && pass.finishedAt === undefined && pass.fusedSignals >= capture.state.created - pass.createdBefore) {
                 pass.finishedAt = at;
@@ -433,7 +434,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
         ];
 
         /** Every container's scheduled run at once; resolves when fuse has covered every signal they created. */
-        const runPass = async (containers: readonly ((event: unknown, context?: Context) => Promise<unknown>)[]) => {
+        const runPass = async (containers: readonly ((event: unknown, context?: Context) => Promise<unknown>)[], limitMs: number) => {
             let done!: () => void;
             const finished = new Promise<void>((resolve) => (done = resolve));
             const pass: Pass = {
@@ -463,18 +464,18 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
             pass.ingestDone = true;
             checkDone(pass, performance.now());
             let timer: NodeJS.Timeout | undefined;
-            await Promise.race([finished, new Promise<void>((resolve) => (timer = setTimeout(resolve, TIME_LIMIT_MS)))]);
+            await Promise.race([finished, new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)))]);
             clearTimeout(timer);
             return { pass, t0, created: capture.state.created - pass.createdBefore };
         };
 
         // Warm-up: DynamoDB Local's JVM and V8 both run several times slower for their first thousand-odd requests.
-        await runPass(warmUpIngest);
+        await runPass(warmUpIngest, TIME_LIMIT_MS / 3);
         const requests = countRequests({ dynamo: new URL(aws.dynamoEndpoint).port, fauxqs: new URL(aws.fauxqsEndpoint).port });
         const errorsBefore = capture.state.errorCount;
         const dynamoPort = new URL(aws.dynamoEndpoint).port;
         const cpuBefore = { node: process.cpuUsage(), jvm: jvmCpuSeconds(dynamoPort) };
-        const { pass, t0, created } = await runPass(measuredIngest);
+        const { pass, t0, created } = await runPass(measuredIngest, TIME_LIMIT_MS);
         const nodeCpu = process.cpuUsage(cpuBefore.node);
         const jvmAfter = jvmCpuSeconds(dynamoPort);
         requests.stop();
@@ -511,6 +512,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
             cpus: availableParallelism(),
         };
     } finally {
+        stopped = true;
         for (const cleanup of cleanups.reverse()) await cleanup();
     }
 }
@@ -524,7 +526,8 @@ export function printPipeline(result: PipelineBenchResult, target: number): void
             `${result.concurrency} concurrent instances per function`,
     );
     console.log(
-        `  (${result.concurrency} ingest-social schedule runs of 2–3 Bluesky queries × 100 posts; ` +
+        `  (${result.concurrency} ingest-social schedule runs of ${Math.floor(PAGES / result.concurrency)}–${Math.ceil(PAGES / result.concurrency)} ` +
+            `Bluesky queries × ${POSTS_PER_PAGE} posts; ` +
             `${result.concurrency} score and ${result.concurrency} fuse consumers of SQS batches ≤ 10; stages overlap; after a warm-up pass)`,
     );
     for (const name of ["ingest", "score", "fuse"] as const) {
