@@ -33,6 +33,17 @@ export function pendingConsumer(work: string, capability: Capability): MessagePr
 export function createSqsHandler<S extends z.ZodType>({ schema, process, logger }: SqsHandlerOptions<S>) {
     return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
         const batchItemFailures: SQSBatchItemFailure[] = [];
+        if (!event.Records.some(isFifo)) {
+            // Standard queues promise no order: the records of a batch are processed at once, so one invocation waits
+            // for its slowest record instead of the sum of all (each record is several DynamoDB/S3/SQS round trips).
+            const processed = await Promise.all(
+                event.Records.map((record) =>
+                    processRecord(record, schema, process, logger.child({ messageId: record.messageId, queue: queueNameOf(record) })),
+                ),
+            );
+            event.Records.forEach((record, i) => processed[i] || batchItemFailures.push({ itemIdentifier: record.messageId }));
+            return { batchItemFailures };
+        }
         for (const record of event.Records) {
             const recordLogger = logger.child({ messageId: record.messageId, queue: queueNameOf(record) });
             // FIFO ordering: once a record of the batch fails, the later ones must not be processed before it.

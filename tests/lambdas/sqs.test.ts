@@ -58,6 +58,29 @@ describe("lambdas/shared/sqs", () => {
         expect(calls).to.equal(2);
     });
 
+    it("processes the records of a standard-queue batch concurrently and reports failures in record order", async () => {
+        const valid = fixture<SQSEvent>("sqs-event.json").Records[0]!.body;
+        // Each record waits until all three have started: a serial loop would never finish.
+        let started = 0;
+        let release!: () => void;
+        const allStarted = new Promise<void>((resolve) => (release = resolve));
+        const handler = createSqsHandler({
+            schema: signalsIngestedMessageSchema,
+            process: async (_message, { record }) => {
+                if (++started === 3) release();
+                await allStarted;
+                if (record.messageId !== "m-1") throw new Error(`failed ${record.messageId}`);
+            },
+            logger: log.logger,
+        });
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error("records were processed one by one")), 2000);
+        });
+        const result = await Promise.race([handler(eventWith(valid, valid, valid)), timeout]).finally(() => clearTimeout(timer));
+        expect(result.batchItemFailures).to.deep.equal([{ itemIdentifier: "m-0" }, { itemIdentifier: "m-2" }]);
+    });
+
     it("never acknowledges messages of a pending consumer: every record fails with NOT_IMPLEMENTED logged", async () => {
         const handler = createSqsHandler({
             schema: signalsIngestedMessageSchema,
