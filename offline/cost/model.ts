@@ -136,7 +136,7 @@ export const S3_ACCESS_LOG_BYTES_PER_REQUEST = 350;
 
 // ---- assumptions: data ---------------------------------------------------------------------------------------------
 
-/** Feature vector score stores per signal (one object per batch). */
+/** Feature record score stores per signal (one object each). */
 export const FEATURE_BYTES_PER_SIGNAL = 512;
 /** Curated view fuse stores per candidate (one object per batch). */
 export const CURATED_BYTES_PER_CANDIDATE = 2048;
@@ -792,8 +792,6 @@ export function projectCost(
     const bucketName = (b: RecordedResource) => str(b.outputs.bucket) ?? str(b.inputs.bucket) ?? idOf(b) ?? b.name;
     const bucketByPhysical = (name: unknown) => buckets.find((b) => bucketName(b) === name);
     const bucketUse = new Map<string, BucketUse>();
-    const scoreBatches =
-        sum(functions.filter((f) => f.name === "score").map((f) => fnUse(f).queueBatches)) || t.signals / DEFAULT_SQS_BATCH_SIZE;
     const fuseBatches =
         sum(functions.filter((f) => f.name === "fuse").map((f) => fnUse(f).queueBatches)) || t.fused / DEFAULT_SQS_BATCH_SIZE;
     const evaluateRuns = t.signals > 0 ? sum(functions.filter((f) => f.name === "evaluate").map((f) => fnUse(f).scheduled)) : 0;
@@ -805,12 +803,13 @@ export function projectCost(
             objectBytes: usage.rawPayloadBytesPerFetch,
             basis: `one raw object per fetch with new items: min(${fmtNumber(t.fetches)} fetches, ${fmtNumber(t.signals)} signals)`,
         }),
+        // lambdas/app/score.ts writes one record per signal, keyed like the signal (GDPR erasure deletes it by that key).
         features: () => ({
-            puts: scoreBatches,
+            puts: t.signals,
             gets: 0,
             newBytes: t.signals * FEATURE_BYTES_PER_SIGNAL,
-            objectBytes: (t.signals * FEATURE_BYTES_PER_SIGNAL) / Math.max(scoreBatches, 1),
-            basis: `one features object per score batch (${fmtNumber(scoreBatches)})`,
+            objectBytes: FEATURE_BYTES_PER_SIGNAL,
+            basis: `one features object per scored signal (${fmtNumber(t.signals)})`,
         }),
         "curated-data": () => ({
             puts: fuseBatches,
