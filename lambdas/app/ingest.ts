@@ -9,7 +9,7 @@ import type { SignalKey } from "../domain/values";
 import type { Logger } from "../shared/logger";
 import type { MetricsSink } from "../shared/metrics";
 import type { FetchContext, RawPayload, SourceConnector } from "../sources/connector";
-import { runConnectors, type RawOrigin } from "../sources/registry";
+import { runConnectors, type RawOrigin } from "../sources/run";
 import { MAX_KEYS_PER_MESSAGE, rejectionObjectKey } from "./keys";
 import { unsentMessageIndexes, type IngestSignalStore, type MessagePublisher, type ObjectWriter } from "./ports";
 

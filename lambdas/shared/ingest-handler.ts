@@ -11,9 +11,8 @@ import { SqsPublisher } from "../adapters/sqs-publisher";
 import { cachedLoader, CONFIG_CACHE_TTL_MS } from "../app/cache";
 import { createIngestService, type IngestSummary } from "../app/ingest";
 import { buildEntityIndex } from "../domain/matching";
-import type { Channel } from "../domain/signals";
 import { createHttpClient } from "../sources/http";
-import { buildConnectors, sourcesConfigSchema, type SourceSecrets, type SourcesConfig } from "../sources/registry";
+import { sourcesConfigSchema, type ChannelSources, type SourceSecrets, type SourcesConfig } from "../sources/config";
 import type { SourceConnector } from "../sources/connector";
 import { handleTriggers } from "./dispatch";
 import { baseEnv, envVars, loadEnv, type EnvSource } from "./env";
@@ -83,10 +82,11 @@ function loadIngestEnv(route: IngestRoute | undefined, source: EnvSource) {
 
 /** The channel's connectors, rebuilt only when the provider secret changes (rotation); the secret is read per run. */
 export function connectorSource(
-    channel: Channel,
+    sources: ChannelSources,
     config: SourcesConfig,
     readSecret: (() => Promise<z.output<typeof providerSecretSchema>>) | undefined,
 ): () => Promise<SourceConnector[]> {
+    const channel = sources.channel;
     const needsSecret = channel === "social" && (config.social.reddit !== undefined || config.social.bluesky !== undefined);
     let cached: { fingerprint: string; connectors: SourceConnector[] } | undefined;
     return async () => {
@@ -107,7 +107,7 @@ export function connectorSource(
         const fingerprint = createHash("sha256")
             .update(JSON.stringify([secrets, effective.social.reddit?.userAgent ?? ""]))
             .digest("hex");
-        if (cached?.fingerprint !== fingerprint) cached = { fingerprint, connectors: buildConnectors(channel, effective, secrets) };
+        if (cached?.fingerprint !== fingerprint) cached = { fingerprint, connectors: sources.build(effective, secrets) };
         return cached.connectors;
     };
 }
@@ -126,7 +126,9 @@ export function ingestReply(summary: IngestSummary) {
     };
 }
 
-export function createIngestHandler(channel: Channel, route: IngestRoute | undefined, source: EnvSource = process.env) {
+/** `sources` is the handler's own channel builder, so that its bundle carries only that channel's connectors. */
+export function createIngestHandler(sources: ChannelSources, route: IngestRoute | undefined, source: EnvSource = process.env) {
+    const channel = sources.channel;
     const { env, http } = loadIngestEnv(route, source);
     const logger = loggerFromEnv(env);
     const metrics = invocationMetrics(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));
@@ -146,7 +148,7 @@ export function createIngestHandler(channel: Channel, route: IngestRoute | undef
     });
     const providerSecretArn = env.PROVIDER_SECRET_ARN;
     const connectors = connectorSource(
-        channel,
+        sources,
         env.SOURCES_CONFIG,
         providerSecretArn === undefined ? undefined : () => secrets.read(providerSecretArn, providerSecretSchema),
     );

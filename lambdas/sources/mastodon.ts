@@ -13,11 +13,11 @@ import {
     type SourceConnector,
 } from "./connector";
 import { clip, extractCashtags, htmlToText, isoFromIso8601 } from "./normalize";
+import { MASTODON_HASHTAG, MASTODON_INSTANCE } from "./patterns";
 
 /** Mastodon's public hashtag timeline (no authentication on instances that keep it public). */
 
-export const MASTODON_INSTANCE = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const MASTODON_HASHTAG = /^[\p{L}\p{N}_]{1,100}$/u;
+export { MASTODON_HASHTAG, MASTODON_INSTANCE };
 
 export interface MastodonConnectorOptions {
     /** Host name only, e.g. "mastodon.social". */

@@ -16,6 +16,7 @@ import {
 } from "./connector";
 import { HttpError } from "./http";
 import { clip, extractCashtags, isoFromEpochSeconds } from "./normalize";
+import { SUBREDDIT_NAME } from "./patterns";
 
 /**
  * Reddit through its OAuth API with an app-only token (client credentials). The token response is never kept as a raw
@@ -31,7 +32,7 @@ export interface RedditCredentials {
     clientSecret: string;
 }
 
-export const SUBREDDIT_NAME = /^[A-Za-z0-9][A-Za-z0-9_]{1,20}$/;
+export { SUBREDDIT_NAME };
 
 const tokenResponseSchema = z.object({
     access_token: z.string().min(1),

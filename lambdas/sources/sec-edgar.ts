@@ -14,6 +14,7 @@ import {
 } from "./connector";
 import { assertDeclaredUserAgent } from "./http";
 import { clip, htmlToText, isoFromFeedDate, isoFromIso8601 } from "./normalize";
+import { normalizeCik, SEC_FORM } from "./patterns";
 import { readFeed } from "./rss";
 
 /**
@@ -24,16 +25,10 @@ import { readFeed } from "./rss";
 
 export const SEC_CURRENT_FILINGS_URL = "https://www.sec.gov/cgi-bin/browse-edgar";
 export const SEC_SUBMISSIONS_URL = "https://data.sec.gov/submissions";
-/** Form types as EDGAR writes them: "8-K", "10-K/A", "SC 13D", "S-1". */
-export const SEC_FORM = /^[A-Z0-9][A-Z0-9 ./-]{0,19}$/;
+
+export { normalizeCik, SEC_FORM };
 
 const ACCESSION = /^\d{10}-\d{2}-\d{6}$/;
-
-/** "320193", 320193 or "0000320193" → "0000320193"; undefined when it is not a CIK. */
-export function normalizeCik(cik: string | number): string | undefined {
-    const digits = typeof cik === "number" ? (Number.isInteger(cik) && cik > 0 ? String(cik) : "") : cik.trim();
-    return /^\d{1,10}$/.test(digits) && Number(digits) > 0 ? digits.padStart(10, "0") : undefined;
-}
 
 /** The archive URL of a filing's primary document, or of its index page when there is no primary document. */
 export function secFilingUrl(cik: string, accessionNumber: string, primaryDocument?: string): string {

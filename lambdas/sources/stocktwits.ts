@@ -13,12 +13,13 @@ import {
     type SourceConnector,
 } from "./connector";
 import { clip, decodeEntities, isoFromIso8601 } from "./normalize";
+import { STOCKTWITS_SYMBOL } from "./patterns";
 
 /** StockTwits' public symbol stream (the 30 newest messages about one symbol). */
 
 export const STOCKTWITS_API_URL = "https://api.stocktwits.com/api/2";
 /** StockTwits symbols: "AAPL", "BRK.B", crypto as "BTC.X". */
-export const STOCKTWITS_SYMBOL = /^[A-Z0-9][A-Z0-9.=-]{0,19}$/;
+export { STOCKTWITS_SYMBOL };
 
 export interface StocktwitsConnectorOptions {
     symbol: string;
