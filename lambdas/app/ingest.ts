@@ -110,7 +110,7 @@ interface Parsed {
 }
 
 /** SourceItem text limit: longer posted texts are clipped like the connectors clip theirs. */
-const MAX_TEXT = sourceItemSchema.shape.text.maxLength ?? 20_000;
+const MAX_TEXT = sourceItemSchema.shape.text._zod.bag.maximum ?? 20_000;
 
 /**
  * Posted items → SourceItems of source "manual". The item id is `<sourceId>/<sha256(url) first 32 hex>`: posting the

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Context } from "aws-lambda";
-import * as z from "zod";
+import * as z from "../zod";
 import { dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient } from "../adapters/aws-clients";
 import { DynamoEntityRepository } from "../adapters/dynamo-entity-repository";
 import { DynamoSignalRepository } from "../adapters/dynamo-signal-repository";
@@ -35,11 +35,11 @@ type IngestRoute = "POST /ingest/social" | "POST /ingest/news";
  * (as documented on the secret), Bluesky app-password credentials optionally under `bluesky`.
  */
 export const providerSecretSchema = z.object({
-    clientId: z.string().min(1).optional(),
-    clientSecret: z.string().min(1).optional(),
+    clientId: z.optional(z.string().check(z.minLength(1))),
+    clientSecret: z.optional(z.string().check(z.minLength(1))),
     /** Reddit's "<platform>:<app id>:<version> (by /u/<username>)", used when SOURCES_CONFIG names none. */
-    userAgent: z.string().min(10).max(256).optional(),
-    bluesky: z.object({ identifier: z.string().min(1), appPassword: z.string().min(1) }).optional(),
+    userAgent: z.optional(z.string().check(z.minLength(10), z.maxLength(256))),
+    bluesky: z.optional(z.object({ identifier: z.string().check(z.minLength(1)), appPassword: z.string().check(z.minLength(1)) })),
 });
 
 /** Stop starting requests this long before the Lambda's deadline, to leave time for storing what was read. */
@@ -52,9 +52,9 @@ function ingestEnvShape() {
         SIGNALS_TABLE: envVars.SIGNALS_TABLE,
         TRACKED_ENTITIES_TABLE: envVars.TRACKED_ENTITIES_TABLE,
         NEXT_QUEUE_URL: envVars.NEXT_QUEUE_URL,
-        SOURCES_CONFIG: envVars.SOURCES_CONFIG.pipe(sourcesConfigSchema),
+        SOURCES_CONFIG: z.pipe(envVars.SOURCES_CONFIG, sourcesConfigSchema),
         PSEUDONYM_SECRET_ARN: envVars.PSEUDONYM_SECRET_ARN,
-        PROVIDER_SECRET_ARN: envVars.PROVIDER_SECRET_ARN.optional(),
+        PROVIDER_SECRET_ARN: z.optional(envVars.PROVIDER_SECRET_ARN),
         SIGNAL_RETENTION_DAYS: envVars.SIGNAL_RETENTION_DAYS,
     };
 }

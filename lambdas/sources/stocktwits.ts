@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import {
     compact,
     defineConnector,
@@ -45,21 +45,18 @@ export function createStocktwitsConnector(options: StocktwitsConnectorOptions): 
 }
 
 const messageSchema = z.object({
-    id: z.number().int().positive(),
+    id: z.number().check(z.int(), z.positive()),
     body: z.string(),
     created_at: z.string(),
-    user: z.object({ username: z.string().min(1) }),
-    symbols: z.array(z.object({ symbol: z.string().min(1) })).optional(),
-    entities: z
-        .object({
-            sentiment: z
-                .object({ basic: z.enum(["Bullish", "Bearish"]) })
-                .nullable()
-                .optional(),
-        })
-        .optional(),
-    likes: z.object({ total: z.number().int().nonnegative() }).optional(),
-    conversation: z.object({ replies: z.number().int().nonnegative() }).optional(),
+    user: z.object({ username: z.string().check(z.minLength(1)) }),
+    symbols: z.optional(z.array(z.object({ symbol: z.string().check(z.minLength(1)) }))),
+    entities: z.optional(
+        z.object({
+            sentiment: z.optional(z.nullable(z.object({ basic: z.enum(["Bullish", "Bearish"]) }))),
+        }),
+    ),
+    likes: z.optional(z.object({ total: z.number().check(z.int(), z.nonnegative()) })),
+    conversation: z.optional(z.object({ replies: z.number().check(z.int(), z.nonnegative()) })),
 });
 
 /** A symbol stream → items with the symbols and the Bullish/Bearish label the author attached. */
