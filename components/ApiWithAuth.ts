@@ -30,8 +30,11 @@ export interface ApiRoute {
      * checks the token; the function checks the groups (the composition passes it the same table).
      */
     access: "public" | { groups: string[] };
-    /** Request body contract; becomes a JSON-schema (draft 4) model that API Gateway validates before invoking. */
-    requestSchema?: z.ZodType;
+    /**
+     * Request body contract; becomes a JSON-schema (draft 4) model that API Gateway validates before invoking. Any zod
+     * schema, classic or zod/mini (lambdas/shared/api-schemas.ts is zod/mini).
+     */
+    requestSchema?: z.core.$ZodType;
 }
 
 export interface ApiWithAuthArgs {

@@ -126,7 +126,7 @@ const integer = (min: number, max: number) => z.preprocess(fromJson, z.number().
 const boolean = () => z.preprocess(fromJson, z.boolean());
 const list = <T extends z.ZodType>(item: T) => z.preprocess(fromJson, z.array(item));
 /** A string key holding a JSON document, checked with `schema`; kept as the validated object. */
-const jsonDocument = <T extends z.ZodType>(schema: T) => z.preprocess(fromJson, schema);
+const jsonDocument = <T extends z.core.$ZodType>(schema: T) => z.preprocess(fromJson, schema);
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as eu-central-1");
 const email = z.email("an e-mail address");

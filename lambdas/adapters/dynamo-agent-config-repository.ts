@@ -3,7 +3,7 @@
  * (status, agentId). Versions are stored zero-padded to 8 digits so that the string order is the numeric order.
  */
 import { QueryCommand, type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod";
+import * as z from "../zod";
 import { type AgentConfig, agentConfigSchema } from "../domain/signals";
 import { CorruptItemError, type DocumentClient, keyOf, parseItem } from "./dynamo-items";
 
@@ -33,7 +33,7 @@ export function encodeVersion(version: number): string {
 }
 
 /** The stored form: the domain object with the version as its padded string. */
-const storedVersionSchema = z.string().regex(/^\d{8}$/, { error: "must be an 8-digit zero-padded version string" });
+const storedVersionSchema = z.string().check(z.regex(/^\d{8}$/, { error: "must be an 8-digit zero-padded version string" }));
 
 export class DynamoAgentConfigRepository {
     constructor(

@@ -1,16 +1,16 @@
 /** Reads the connections table (TABLE_DESIGNS.connections, pk `connectionId`) for the fan-out of dashboard updates. */
 import { DeleteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod";
+import * as z from "../zod";
 import type { DashboardConnection } from "../domain/connections";
 import { type DocumentClient, parseItem } from "./dynamo-items";
 
 const connectionItemSchema = z.object({
-    connectionId: z.string().min(1),
-    sub: z.string().min(1),
+    connectionId: z.string().check(z.minLength(1)),
+    sub: z.string().check(z.minLength(1)),
     groups: z.array(z.string()),
     callbackEndpoint: z.url({ protocol: /^https?$/ }),
     connectedAt: z.iso.datetime({ offset: true }),
-    ttl: z.number().int(),
+    ttl: z.number().check(z.int()),
 });
 
 export class DynamoConnectionDirectory {

@@ -1,7 +1,7 @@
 /** What the DynamoDB repositories share: the client they need, item validation on read, and the retried batch calls. */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type * as z from "zod";
+import type * as z from "../zod";
 import { backoffDelayMs, chunk, sleep } from "./batching";
 
 /** The part of the document client the repositories use; tests may wrap a real client to inject failures. */
@@ -31,7 +31,7 @@ export class CorruptItemError extends Error {
  * Validates an item read from `table`; `keyNames` are the table's key attributes, used to name the item in errors.
  * `stored` is the item as read when `item` is already converted (e.g. a padded version string made a number).
  */
-export function parseItem<S extends z.ZodType>(
+export function parseItem<S extends z.ZodMiniType>(
     schema: S,
     item: Record<string, unknown>,
     table: string,

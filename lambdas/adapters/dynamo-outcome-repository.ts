@@ -10,7 +10,7 @@
  * carry no `proposalId`, so the byProposal GSI lists outcomes only.
  */
 import { QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod";
+import * as z from "../zod";
 import { type Outcome, outcomeSchema } from "../domain/evaluation";
 import { batchGetAll, type DocumentClient, parseItem, withoutUndefined } from "./dynamo-items";
 

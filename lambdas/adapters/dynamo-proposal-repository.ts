@@ -23,7 +23,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { PutCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod";
+import * as z from "../zod";
 import { type AssessedView, assessedViewSchema } from "../domain/candidates";
 import {
     type DecisionAudit,
@@ -73,7 +73,7 @@ export class DuplicateProposalError extends Error {
     }
 }
 
-const auditItemSchema = decisionAuditSchema.extend({ createdAt: z.literal(AUDIT_SK), recordType: z.literal("decision-audit") });
+const auditItemSchema = z.extend(decisionAuditSchema, { createdAt: z.literal(AUDIT_SK), recordType: z.literal("decision-audit") });
 const markerItemSchema = z.object({ holderProposalId: z.string(), expiresAt: z.string() });
 const viewItemSchema = z.object({ view: assessedViewSchema });
 

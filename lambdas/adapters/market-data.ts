@@ -11,7 +11,7 @@
  * Closes are never invented: no data, a rejected symbol or an exhausted budget is an error the caller must handle.
  * A fetched series is cached per symbol for `cacheTtlMs`, so that the benchmark is fetched once per run.
  */
-import * as z from "zod";
+import * as z from "../zod";
 import { createHttpClient, type HttpClient, HttpError } from "../sources/http";
 
 export interface DailyClose {
@@ -52,7 +52,7 @@ export class MarketDataError extends Error {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The secret of the Alpha Vantage provider. */
-export const alphaVantageSecretSchema = z.strictObject({ apiKey: z.string().min(1).max(256) });
+export const alphaVantageSecretSchema = z.strictObject({ apiKey: z.string().check(z.minLength(1), z.maxLength(256)) });
 
 function clip(text: string, max = 300): string {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

@@ -3,15 +3,15 @@
  * e.g. `openssl rand -base64 32`. Ingestion (pseudonymising authors) and erasure (finding a person's signals) must read
  * the same secret: a pseudonym made with another key finds nothing.
  */
-import * as z from "zod";
+import * as z from "../zod";
 import { PSEUDONYM_KEY_MIN_BYTES } from "../domain/pseudonym";
 import type { SecretReader } from "./secrets";
 
 export const pseudonymSecretSchema = z.object({
-    key: z
-        .string()
-        .regex(/^[A-Za-z0-9+/]+={0,2}$/)
-        .refine((value) => Buffer.from(value, "base64").byteLength >= PSEUDONYM_KEY_MIN_BYTES),
+    key: z.string().check(
+        z.regex(/^[A-Za-z0-9+/]+={0,2}$/),
+        z.refine((value) => Buffer.from(value, "base64").byteLength >= PSEUDONYM_KEY_MIN_BYTES),
+    ),
 });
 
 /** Reads (and, through the reader, caches) the key; errors name the secret and the field, never the value. */

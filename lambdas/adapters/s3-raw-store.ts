@@ -3,7 +3,7 @@
  * curated, features and eval stages.
  */
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type * as z from "zod";
+import type * as z from "../zod";
 import { chunk } from "./batching";
 
 export type S3Sender = Pick<S3Client, "send">;
@@ -70,7 +70,7 @@ export class S3RawStore {
     }
 
     /** A JSON object validated with `schema`; an invalid one is an error naming the bucket, key and fields. */
-    async getJson<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | undefined> {
+    async getJson<S extends z.ZodMiniType>(key: string, schema: S): Promise<z.output<S> | undefined> {
         const object = await this.get(key);
         if (!object) return undefined;
         let parsed: unknown;

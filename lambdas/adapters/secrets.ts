@@ -3,7 +3,7 @@
  * and the offending fields, never the secret's value (nor parser messages, which quote the input).
  */
 import { GetSecretValueCommand, type GetSecretValueCommandOutput } from "@aws-sdk/client-secrets-manager";
-import type * as z from "zod";
+import type * as z from "../zod";
 
 /** The part of SecretsManagerClient used here; tests pass a fake. */
 export interface SecretsSender {
@@ -48,7 +48,7 @@ export class SecretReader {
     }
 
     /** The secret (name or ARN) parsed as JSON and validated with `schema`. */
-    async read<S extends z.ZodType>(secretId: string, schema: S): Promise<z.output<S>> {
+    async read<S extends z.ZodMiniType>(secretId: string, schema: S): Promise<z.output<S>> {
         const text = await this.fetch(secretId);
         let json: unknown;
         try {

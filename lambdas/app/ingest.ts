@@ -9,7 +9,7 @@ import type { SignalKey } from "../domain/values";
 import type { Logger } from "../shared/logger";
 import type { MetricsSink } from "../shared/metrics";
 import type { FetchContext, RawPayload, SourceConnector } from "../sources/connector";
-import { runConnectors, type RawOrigin } from "../sources/registry";
+import { runConnectors, type RawOrigin } from "../sources/run";
 import { MAX_KEYS_PER_MESSAGE, rejectionObjectKey } from "./keys";
 import { unsentMessageIndexes, type IngestSignalStore, type MessagePublisher, type ObjectWriter } from "./ports";
 
@@ -110,7 +110,7 @@ interface Parsed {
 }
 
 /** SourceItem text limit: longer posted texts are clipped like the connectors clip theirs. */
-const MAX_TEXT = sourceItemSchema.shape.text.maxLength ?? 20_000;
+const MAX_TEXT = sourceItemSchema.shape.text._zod.bag.maximum ?? 20_000;
 
 /**
  * Posted items → SourceItems of source "manual". The item id is `<sourceId>/<sha256(url) first 32 hex>`: posting the

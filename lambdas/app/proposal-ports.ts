@@ -1,5 +1,5 @@
 /** Ports and helpers shared by the use cases of the decision half of the pipeline (risk, propose, decision, dashboard push). */
-import type * as z from "zod";
+import type * as z from "../zod";
 import type { DynamoProposalRepository } from "../adapters/dynamo-proposal-repository";
 import type { dashboardUpdateMessageSchema } from "../domain/messages";
 import type { MetricDimensions, MetricsSink } from "../shared/metrics";

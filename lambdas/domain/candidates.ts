@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { fusedSignalSchema } from "./fusion";
 import { candidateFusedMessageSchema, riskAssessedMessageSchema } from "./messages";
 import { riskAssessmentSchema } from "./risk";
@@ -16,20 +16,20 @@ import { assetSymbolSchema, proposalCandidateSchema, signalKeySchema } from "./v
  *   only has passed/reasons — and the signalKeys and fused view of the candidate.
  */
 
-const signalKeyBatch = z.array(signalKeySchema).min(1).max(100);
+const signalKeyBatch = z.array(signalKeySchema).check(z.minLength(1), z.maxLength(100));
 const isoDateTime = z.iso.datetime({ offset: true });
 
 /** candidate.fused as risk-check reads it. */
-export const fusedCandidateMessageSchema = candidateFusedMessageSchema.extend({
-    fused: fusedSignalSchema.optional(),
+export const fusedCandidateMessageSchema = z.extend(candidateFusedMessageSchema, {
+    fused: z.optional(fusedSignalSchema),
 });
 export type FusedCandidateMessage = z.output<typeof fusedCandidateMessageSchema>;
 
 /** risk.assessed as risk-check writes it and propose reads it. */
-export const assessedCandidateMessageSchema = riskAssessedMessageSchema.extend({
+export const assessedCandidateMessageSchema = z.extend(riskAssessedMessageSchema, {
     assessment: riskAssessmentSchema,
     signalKeys: signalKeyBatch,
-    fused: fusedSignalSchema.optional(),
+    fused: z.optional(fusedSignalSchema),
 });
 export type AssessedCandidateMessage = z.output<typeof assessedCandidateMessageSchema>;
 
@@ -45,35 +45,29 @@ export const assessedViewSchema = z.strictObject({
     fused: fusedSignalSchema,
     /** emittedAt of the risk.assessed message. */
     assessedAt: isoDateTime,
-    correlationId: z.string().min(1).max(128),
+    correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 export type AssessedView = z.output<typeof assessedViewSchema>;
 
 /** PROPOSAL_POLICY: when the orchestrator proposes, and how long a proposal lives. */
 export const proposalPolicySchema = z.strictObject({
     /** Smallest |weightedScore| of the fused view worth a proposal (inclusive). */
-    threshold: z.number().min(0).max(1),
+    threshold: z.number().check(z.gte(0), z.lte(1)),
     /** Fewest contributing signals. */
-    minCount: z.number().int().positive(),
+    minCount: z.number().check(z.int(), z.positive()),
     /** Smallest fused confidence (inclusive). */
-    minConfidence: z.number().min(0).max(1),
+    minConfidence: z.number().check(z.gte(0), z.lte(1)),
     /** Hours a proposal waits for a decision. */
-    validForHours: z
-        .number()
-        .positive()
-        .max(24 * 30),
+    validForHours: z.number().check(z.positive(), z.lte(24 * 30)),
     /** Days after the decision at which the outcome is evaluated, when the request names no horizon. */
-    horizonDays: z.number().int().positive().max(3650),
+    horizonDays: z.number().check(z.int(), z.positive(), z.lte(3650)),
     /** Days per horizon of POST /propose {horizon}. */
     horizons: z.strictObject({
-        intraday: z.number().int().positive().max(3650),
-        swing: z.number().int().positive().max(3650),
-        position: z.number().int().positive().max(3650),
+        intraday: z.number().check(z.int(), z.positive(), z.lte(3650)),
+        swing: z.number().check(z.int(), z.positive(), z.lte(3650)),
+        position: z.number().check(z.int(), z.positive(), z.lte(3650)),
     }),
     /** A fused view whose window ended longer ago than this is too old for an analyst-requested proposal. */
-    maxViewAgeHours: z
-        .number()
-        .positive()
-        .max(24 * 30),
+    maxViewAgeHours: z.number().check(z.positive(), z.lte(24 * 30)),
 });
 export type ProposalPolicy = z.output<typeof proposalPolicySchema>;

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import * as z from "zod";
+import * as z from "../zod";
 import { SOURCE_KINDS } from "./signals";
 
 /**
@@ -131,13 +131,13 @@ export function auditHash(key: Uint8Array, purpose: "subject" | "signal" | "raw-
     return createHmac("sha256", key).update(`erasure-audit:${purpose}:${value}`, "utf8").digest("hex");
 }
 
-const hash = z.string().regex(/^[0-9a-f]{64}$/);
+const hash = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 const isoDateTime = z.iso.datetime({ offset: true });
 
 /** A case or ticket number of the request; no spaces or "@", so that it cannot carry a name or an e-mail address. */
 export const erasureReferenceSchema = z
     .string()
-    .regex(/^[A-Za-z0-9._:/#-]{1,100}$/, { error: "must be a ticket reference: letters, digits and . _ : / # - only" });
+    .check(z.regex(/^[A-Za-z0-9._:/#-]{1,100}$/, { error: "must be a ticket reference: letters, digits and . _ : / # - only" }));
 
 /** The immutable record of one erasure, written to the eval bucket under `erasures/yyyy/mm/dd/<erasureId>.json`. */
 export const erasureAuditSchema = z.strictObject({
@@ -147,19 +147,19 @@ export const erasureAuditSchema = z.strictObject({
     requestedAt: isoDateTime,
     completedAt: isoDateTime,
     /** Cognito sub of the admin who asked. */
-    requestedBy: z.string().min(1).max(256),
-    reference: erasureReferenceSchema.optional(),
+    requestedBy: z.string().check(z.minLength(1), z.maxLength(256)),
+    reference: z.optional(erasureReferenceSchema),
     subject: z.strictObject({ source: z.enum(SOURCE_KINDS), subjectRef: hash }),
     hashing: z.string(),
-    signals: z.strictObject({ deleted: z.number().int().nonnegative(), keyHashes: z.array(hash) }),
+    signals: z.strictObject({ deleted: z.number().check(z.int(), z.nonnegative()), keyHashes: z.array(hash) }),
     rawObjects: z.strictObject({
         deleted: z.array(hash),
-        versionsDeleted: z.number().int().nonnegative(),
+        versionsDeleted: z.number().check(z.int(), z.nonnegative()),
         retainedShared: z.array(hash),
         retainedUndetermined: z.array(hash),
     }),
     /** Versions of the signals' feature records (features bucket) deleted; the keys are the signals'. */
-    featureRecords: z.strictObject({ versionsDeleted: z.number().int().nonnegative() }),
+    featureRecords: z.strictObject({ versionsDeleted: z.number().check(z.int(), z.nonnegative()) }),
     policy: z.string(),
 });
 export type ErasureAudit = z.infer<typeof erasureAuditSchema>;

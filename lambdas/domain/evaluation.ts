@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import type { Proposal } from "./proposals";
 import { assetSymbolSchema, proposalIdSchema, tradeSideSchema } from "./values";
 
@@ -16,7 +16,7 @@ import { assetSymbolSchema, proposalIdSchema, tradeSideSchema } from "./values";
 const DAY_MS = 86_400_000;
 
 export const outcomeSchema = z.strictObject({
-    outcomeId: z.string().min(1).max(128),
+    outcomeId: z.string().check(z.minLength(1), z.maxLength(128)),
     proposalId: proposalIdSchema,
     asset: assetSymbolSchema,
     side: tradeSideSchema,

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { assetSymbolSchema } from "./values";
 
 /**
@@ -42,13 +42,13 @@ export interface FusionOptions {
 const isoDateTime = z.iso.datetime({ offset: true });
 
 export const agentContributionSchema = z.strictObject({
-    agent: z.string().min(1).max(100),
+    agent: z.string().check(z.minLength(1), z.maxLength(100)),
     /** Signals of this agent in the window. */
-    count: z.number().int().positive(),
+    count: z.number().check(z.int(), z.positive()),
     /** Normalised weight: the contributions of one fused result sum to 1. */
-    weight: z.number().min(0).max(1),
+    weight: z.number().check(z.gte(0), z.lte(1)),
     /** Confidence-weighted mean score of the agent's signals. */
-    mean: z.number().min(-1).max(1),
+    mean: z.number().check(z.gte(-1), z.lte(1)),
 });
 export type AgentContribution = z.infer<typeof agentContributionSchema>;
 
@@ -56,13 +56,13 @@ export const fusedSignalSchema = z.strictObject({
     asset: assetSymbolSchema,
     windowStart: isoDateTime,
     windowEnd: isoDateTime,
-    count: z.number().int().positive(),
-    weightedScore: z.number().min(-1).max(1),
-    dispersion: z.number().min(0),
-    confidence: z.number().min(0).max(1),
-    contributions: z.array(agentContributionSchema).min(1),
+    count: z.number().check(z.int(), z.positive()),
+    weightedScore: z.number().check(z.gte(-1), z.lte(1)),
+    dispersion: z.number().check(z.gte(0)),
+    confidence: z.number().check(z.gte(0), z.lte(1)),
+    contributions: z.array(agentContributionSchema).check(z.minLength(1)),
     /** weightedScore − baseline mean; null without a baseline (or one built from no windows). */
-    baselineDelta: z.number().nullable(),
+    baselineDelta: z.nullable(z.number()),
 });
 export type FusedSignal = z.infer<typeof fusedSignalSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { isExpired, type Proposal } from "./proposals";
 import { riskInputSchema, type RiskAssessment, type RiskCheck, type RiskInput, type RiskLimits } from "./risk";
 import { assetSymbolSchema, type ProposalCandidate } from "./values";
@@ -22,15 +22,12 @@ export const riskMarketDataSchema = z.strictObject({
     /** When the figures were taken. */
     asOf: isoDateTime,
     /** After asOf + maxAgeHours the snapshot is stale and every candidate fails. */
-    maxAgeHours: z
-        .number()
-        .positive()
-        .max(24 * 31),
+    maxAgeHours: z.number().check(z.positive(), z.lte(24 * 31)),
     portfolio: z.strictObject({
         /** Total portfolio value in the base currency of RISK_LIMITS. */
-        value: z.number().positive(),
+        value: z.number().check(z.positive()),
         /** Signed notional held per asset (long > 0, short < 0); an asset not listed is not held. */
-        positions: z.record(assetSymbolSchema, z.number()).default({}),
+        positions: z._default(z.record(assetSymbolSchema, z.number()), {}),
     }),
     assets: z.record(assetSymbolSchema, marketSnapshotSchema),
 });

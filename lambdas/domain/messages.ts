@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { proposalCandidateSchema, signalKeySchema } from "./values";
 
 /**
@@ -7,11 +7,11 @@ import { proposalCandidateSchema, signalKeySchema } from "./values";
  * Plain (non-strict) objects so that a producer may add fields before its consumers read them.
  */
 const messageMetadata = {
-    correlationId: z.string().min(1).max(128),
+    correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
     emittedAt: z.iso.datetime({ offset: true }),
 };
 
-const signalKeyBatch = z.array(signalKeySchema).min(1).max(100);
+const signalKeyBatch = z.array(signalKeySchema).check(z.minLength(1), z.maxLength(100));
 
 /** ingest-* → score: new raw signals stored in the signals table. */
 export const signalsIngestedMessageSchema = z.object({
@@ -42,7 +42,7 @@ export const riskAssessedMessageSchema = z.object({
     candidate: proposalCandidateSchema,
     assessment: z.object({
         passed: z.boolean(),
-        reasons: z.array(z.string().min(1).max(500)).max(50),
+        reasons: z.array(z.string().check(z.minLength(1), z.maxLength(500))).check(z.maxLength(50)),
     }),
 });
 
@@ -50,5 +50,5 @@ export const riskAssessedMessageSchema = z.object({
 export const dashboardUpdateMessageSchema = z.object({
     ...messageMetadata,
     type: z.enum(["proposal.created", "decision.recorded", "proposal.expired", "outcome.evaluated", "signals.scored"]),
-    entityId: z.string().min(1).max(256),
+    entityId: z.string().check(z.minLength(1), z.maxLength(256)),
 });

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { fusedSignalSchema, type FusedSignal } from "./fusion";
 import { riskAssessmentSchema, type RiskAssessment } from "./risk";
 import {
@@ -35,7 +35,7 @@ export const EXPIRY_ACTOR = "system:expiry";
 export const DECIDING_GROUPS: readonly string[] = ["approver", "admin"];
 
 const isoDateTime = z.iso.datetime({ offset: true });
-const actorSchema = z.string().min(1).max(256);
+const actorSchema = z.string().check(z.minLength(1), z.maxLength(256));
 
 export const proposalSchema = z.strictObject({
     proposalId: proposalIdSchema,
@@ -47,29 +47,29 @@ export const proposalSchema = z.strictObject({
     status: z.enum(PROPOSAL_STATUSES),
     proposer: actorSchema,
     rationale: z.strictObject({
-        signalKeys: z.array(signalKeySchema).max(100),
+        signalKeys: z.array(signalKeySchema).check(z.maxLength(100)),
         fused: fusedSignalSchema,
     }),
     risk: riskAssessmentSchema,
     /** Deadline for a decision. */
     expiresAt: isoDateTime,
     /** Days after the decision at which the outcome is evaluated. */
-    horizonDays: z.number().int().positive().max(3650),
-    decidedBy: actorSchema.optional(),
-    decidedAt: isoDateTime.optional(),
-    decisionComment: z.string().max(1000).optional(),
+    horizonDays: z.number().check(z.int(), z.positive(), z.lte(3650)),
+    decidedBy: z.optional(actorSchema),
+    decidedAt: z.optional(isoDateTime),
+    decisionComment: z.optional(z.string().check(z.maxLength(1000))),
 });
 export type Proposal = z.infer<typeof proposalSchema>;
 
 export const decisionAuditSchema = z.strictObject({
-    auditId: z.string().min(1).max(200),
+    auditId: z.string().check(z.minLength(1), z.maxLength(200)),
     proposalId: proposalIdSchema,
     decision: z.enum(["APPROVE", "REJECT", "EXPIRE"]),
     approver: actorSchema,
     at: isoDateTime,
     previousStatus: z.enum(PROPOSAL_STATUSES),
     newStatus: z.enum(PROPOSAL_STATUSES),
-    comment: z.string().max(1000).optional(),
+    comment: z.optional(z.string().check(z.maxLength(1000))),
 });
 export type DecisionAudit = Readonly<z.infer<typeof decisionAuditSchema>>;
 

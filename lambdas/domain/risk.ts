@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { assetSymbolSchema, positionSizeSchema, proposalCandidateSchema } from "./values";
 
 /**
@@ -21,29 +21,29 @@ import { assetSymbolSchema, positionSizeSchema, proposalCandidateSchema } from "
 /** Length limit of a check's detail and a reason (the risk.assessed message allows 500). */
 const MAX_TEXT = 500;
 
-const currencySchema = z.string().regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 currency code" });
+const currencySchema = z.string().check(z.regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 currency code" }));
 
 export const regulatoryFlagSchema = z.strictObject({
     asset: assetSymbolSchema,
     /** E.g. "SEC trading suspension", "BaFin short-selling ban". */
-    flag: z.string().min(1).max(200),
+    flag: z.string().check(z.minLength(1), z.maxLength(200)),
     status: z.enum(["open", "closed"]),
 });
 
 export const riskLimitsSchema = z.strictObject({
     baseCurrency: currencySchema,
     /** Largest notional of one trade, in the base currency. */
-    maxPositionNotional: z.number().positive(),
+    maxPositionNotional: z.number().check(z.positive()),
     /** Largest share of the portfolio value one asset may reach, open proposals included. */
-    maxConcentration: z.number().gt(0).max(1),
+    maxConcentration: z.number().check(z.gt(0), z.lte(1)),
     /** Annualised volatility one position may add to the portfolio, e.g. 0.02 = 2 %. */
-    targetPositionVolatility: z.number().positive().max(1),
+    targetPositionVolatility: z.number().check(z.positive(), z.lte(1)),
     /** Largest share of an asset's average daily traded value one trade may take. */
-    maxParticipation: z.number().gt(0).max(1),
+    maxParticipation: z.number().check(z.gt(0), z.lte(1)),
     /** Assets whose average daily traded value is below this are not traded at all. */
-    minAverageDailyValue: z.number().nonnegative().default(0),
-    blacklist: z.array(assetSymbolSchema).max(10_000).default([]),
-    regulatoryFlags: z.array(regulatoryFlagSchema).max(10_000).default([]),
+    minAverageDailyValue: z._default(z.number().check(z.nonnegative()), 0),
+    blacklist: z._default(z.array(assetSymbolSchema).check(z.maxLength(10_000)), []),
+    regulatoryFlags: z._default(z.array(regulatoryFlagSchema).check(z.maxLength(10_000)), []),
 });
 export type RiskLimits = z.infer<typeof riskLimitsSchema>;
 
@@ -51,19 +51,19 @@ export const riskInputSchema = z.strictObject({
     candidate: proposalCandidateSchema,
     market: z.strictObject({
         /** Last price in the base currency. */
-        price: z.number().positive(),
+        price: z.number().check(z.positive()),
         /** Average daily volume in units. */
-        averageDailyVolume: z.number().nonnegative(),
+        averageDailyVolume: z.number().check(z.nonnegative()),
         /** Annualised volatility of the asset's returns, e.g. 0.45. */
-        annualisedVolatility: z.number().positive(),
+        annualisedVolatility: z.number().check(z.positive()),
     }),
     portfolio: z.strictObject({
         /** Total portfolio value in the base currency. */
-        value: z.number().positive(),
+        value: z.number().check(z.positive()),
         /** Current signed notional in the asset (long > 0, short < 0). */
-        assetExposure: z.number().default(0),
+        assetExposure: z._default(z.number(), 0),
         /** Signed notional of the asset's open (pending or approved, not yet executed) proposals. */
-        openProposalsExposure: z.number().default(0),
+        openProposalsExposure: z._default(z.number(), 0),
     }),
 });
 export type RiskInput = z.infer<typeof riskInputSchema>;
@@ -82,13 +82,13 @@ export type RiskRule = (typeof RISK_RULES)[number];
 export const riskCheckSchema = z.strictObject({
     rule: z.enum(RISK_RULES),
     passed: z.boolean(),
-    detail: z.string().min(1).max(MAX_TEXT),
+    detail: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT)),
 });
 export type RiskCheck = z.infer<typeof riskCheckSchema>;
 
 export const riskAssessmentSchema = z.strictObject({
     passed: z.boolean(),
-    reasons: z.array(z.string().min(1).max(MAX_TEXT)).max(50),
+    reasons: z.array(z.string().check(z.minLength(1), z.maxLength(MAX_TEXT))).check(z.maxLength(50)),
     /** The size to propose: the requested size capped by volatility targeting, in the requested unit. */
     adjustedSize: positionSizeSchema,
     checks: z.array(riskCheckSchema),

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 
 /**
  * Value schemas shared by the REST contracts (shared/api-schemas.ts) and the queue contracts (domain/messages.ts).
@@ -8,28 +8,25 @@ import * as z from "zod";
 /** Ticker-like symbol: upper case, digits, '.' and '-' (BTC, BRK.B, BTC-USD). */
 export const assetSymbolSchema = z
     .string()
-    .regex(/^[A-Z0-9][A-Z0-9.-]{0,19}$/, { error: "must be an upper-case asset symbol such as BTC or BRK.B" });
+    .check(z.regex(/^[A-Z0-9][A-Z0-9.-]{0,19}$/, { error: "must be an upper-case asset symbol such as BTC or BRK.B" }));
 
 /** Key of an item in the signals table: pk `asset#yyyymmdd`, sk `ts#agent#sourceId`. */
 export const signalKeySchema = z.strictObject({
-    pk: z.string().regex(/^[A-Z0-9][A-Z0-9.-]{0,19}#\d{8}$/, { error: "must look like ASSET#yyyymmdd" }),
-    sk: z
-        .string()
-        .max(512)
-        .regex(/^[^#]+#[^#]+#[^#]+$/, { error: "must look like timestamp#agent#sourceId" }),
+    pk: z.string().check(z.regex(/^[A-Z0-9][A-Z0-9.-]{0,19}#\d{8}$/, { error: "must look like ASSET#yyyymmdd" })),
+    sk: z.string().check(z.maxLength(512), z.regex(/^[^#]+#[^#]+#[^#]+$/, { error: "must look like timestamp#agent#sourceId" })),
 });
 
 export const tradeSideSchema = z.enum(["buy", "sell"]);
 
 /** Probability-like confidence of the signal fusion in a candidate. */
-export const confidenceSchema = z.number().min(0).max(1);
+export const confidenceSchema = z.number().check(z.gte(0), z.lte(1));
 
 /** Either a number of units or an amount of money; strict objects make the two alternatives mutually exclusive. */
 export const positionSizeSchema = z.union([
-    z.strictObject({ quantity: z.number().positive() }),
+    z.strictObject({ quantity: z.number().check(z.positive()) }),
     z.strictObject({
-        notional: z.number().positive(),
-        currency: z.string().regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 currency code" }),
+        notional: z.number().check(z.positive()),
+        currency: z.string().check(z.regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 currency code" })),
     }),
 ]);
 
@@ -46,17 +43,19 @@ export const proposalIdSchema = z.uuid();
 /** Identifier of a feed, account or subreddit an item was taken from. */
 export const sourceIdSchema = z
     .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9._:/@-]+$/, { error: "may contain letters, digits and . _ : / @ - only" });
+    .check(
+        z.minLength(1),
+        z.maxLength(128),
+        z.regex(/^[A-Za-z0-9._:/@-]+$/, { error: "may contain letters, digits and . _ : / @ - only" }),
+    );
 
 /** A raw item as published by a source, before any processing. */
 export function rawItemSchema(maxTextLength: number) {
     return z.strictObject({
         sourceId: sourceIdSchema,
-        url: z.httpUrl().max(2048),
+        url: z.httpUrl().check(z.maxLength(2048)),
         publishedAt: z.iso.datetime({ offset: true }),
-        text: z.string().min(1).max(maxTextLength),
+        text: z.string().check(z.minLength(1), z.maxLength(maxTextLength)),
     });
 }
 

@@ -1,4 +1,5 @@
 import { createIngestHandler } from "../shared/ingest-handler";
+import { newsSources } from "../sources/news-sources";
 
 // Schedule {"task":"ingest","source":"news"} reads the configured news sources; POST /ingest/news ingests posted items.
-export const handler = createIngestHandler("news", "POST /ingest/news");
+export const handler = createIngestHandler(newsSources, "POST /ingest/news");

@@ -1,4 +1,5 @@
 import { createIngestHandler } from "../shared/ingest-handler";
+import { regulatorySources } from "../sources/regulatory-sources";
 
 // Regulatory sources have no REST route: they are only ingested on schedule {"task":"ingest","source":"regulatory"}.
-export const handler = createIngestHandler("regulatory", undefined);
+export const handler = createIngestHandler(regulatorySources, undefined);

@@ -1,4 +1,5 @@
 import { createIngestHandler } from "../shared/ingest-handler";
+import { socialSources } from "../sources/social-sources";
 
 // Schedule {"task":"ingest","source":"social"} reads the configured social sources; POST /ingest/social ingests posted items.
-export const handler = createIngestHandler("social", "POST /ingest/social");
+export const handler = createIngestHandler(socialSources, "POST /ingest/social");

@@ -1,3 +1,4 @@
+import * as z from "../zod";
 import { dynamoDocumentClient, sqsClient } from "../adapters/aws-clients";
 import { DynamoProposalRepository } from "../adapters/dynamo-proposal-repository";
 import { SqsPublisher } from "../adapters/sqs-publisher";
@@ -17,7 +18,7 @@ const env = loadEnv({
     PROPOSALS_TABLE: envVars.PROPOSALS_TABLE,
     NEXT_QUEUE_URL: envVars.NEXT_QUEUE_URL,
     RISK_LIMITS: envVars.RISK_LIMITS,
-    RISK_MARKET_DATA: envVars.RISK_MARKET_DATA.optional(),
+    RISK_MARKET_DATA: z.optional(envVars.RISK_MARKET_DATA),
 });
 const logger = loggerFromEnv(env);
 const metrics = flushWhenBuffered(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));

@@ -1,3 +1,4 @@
+import * as z from "../zod";
 import { ApiGatewayConnectionPusher } from "../adapters/apigw-connection-pusher";
 import { dynamoDocumentClient } from "../adapters/aws-clients";
 import { DynamoConnectionDirectory } from "../adapters/dynamo-connection-directory";
@@ -17,7 +18,7 @@ const env = loadEnv({
     ...baseEnv,
     ...httpEnv(["GET /dashboard/stream"]),
     CONNECTIONS_TABLE: envVars.CONNECTIONS_TABLE,
-    DASHBOARD_WEBSOCKET_URL: envVars.DASHBOARD_WEBSOCKET_URL.optional(),
+    DASHBOARD_WEBSOCKET_URL: z.optional(envVars.DASHBOARD_WEBSOCKET_URL),
 });
 const logger = loggerFromEnv(env);
 const metrics = flushWhenBuffered(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));

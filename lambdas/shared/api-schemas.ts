@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { erasureReferenceSchema } from "../domain/erasure";
 import { agentConfigSchema, SOURCE_KINDS, trackedEntitySchema } from "../domain/signals";
 import { assetSymbolSchema, proposalCandidateSchema, proposalIdSchema, rawItemSchema, signalKeySchema } from "../domain/values";
@@ -13,23 +13,22 @@ import { assetSymbolSchema, proposalCandidateSchema, proposalIdSchema, rawItemSc
 const MAX_INGEST_BATCH = 50;
 
 const ingestSocialBody = z.strictObject({
-    items: z.array(rawItemSchema(10_000)).min(1).max(MAX_INGEST_BATCH),
+    items: z.array(rawItemSchema(10_000)).check(z.minLength(1), z.maxLength(MAX_INGEST_BATCH)),
 });
 
 const ingestNewsBody = z.strictObject({
     items: z
-        .array(rawItemSchema(50_000).extend({ title: z.string().min(1).max(500).optional() }))
-        .min(1)
-        .max(MAX_INGEST_BATCH),
+        .array(z.extend(rawItemSchema(50_000), { title: z.optional(z.string().check(z.minLength(1), z.maxLength(500))) }))
+        .check(z.minLength(1), z.maxLength(MAX_INGEST_BATCH)),
 });
 
 const scoreBody = z.strictObject({
-    signalKeys: z.array(signalKeySchema).min(1).max(100),
+    signalKeys: z.array(signalKeySchema).check(z.minLength(1), z.maxLength(100)),
 });
 
 const proposeBody = z.strictObject({
     asset: assetSymbolSchema,
-    horizon: z.enum(["intraday", "swing", "position"]).optional(),
+    horizon: z.optional(z.enum(["intraday", "swing", "position"])),
 });
 
 const riskCheckBody = z.strictObject({
@@ -40,7 +39,7 @@ const decisionBody = z.strictObject({
     proposalId: proposalIdSchema,
     decision: z.enum(["approve", "reject"]),
     // Kept with the decision for the audit trail.
-    reason: z.string().min(1).max(2000),
+    reason: z.string().check(z.minLength(1), z.maxLength(2000)),
 });
 
 const evaluateBody = z.strictObject({
@@ -54,39 +53,36 @@ const entityTypeSchema = trackedEntitySchema.shape.entityType;
 
 const adminEntityBody = z.strictObject({
     entityType: entityTypeSchema,
-    entityId: z.string().min(1).max(64),
+    entityId: z.string().check(z.minLength(1), z.maxLength(64)),
     symbol: assetSymbolSchema,
-    name: z.string().min(1).max(200),
-    aliases: z.array(z.string().min(2).max(100)).max(50).optional(),
-    cik: z
-        .string()
-        .regex(/^\d{10}$/, { error: "must be a 10-digit zero-padded SEC CIK" })
-        .optional(),
-    active: z.boolean().optional(),
+    name: z.string().check(z.minLength(1), z.maxLength(200)),
+    aliases: z.optional(z.array(z.string().check(z.minLength(2), z.maxLength(100))).check(z.maxLength(50))),
+    cik: z.optional(z.string().check(z.regex(/^\d{10}$/, { error: "must be a 10-digit zero-padded SEC CIK" }))),
+    active: z.optional(z.boolean()),
 });
 
 const adminEntityDeleteBody = z.strictObject({
     entityType: entityTypeSchema,
-    entityId: z.string().min(1).max(64),
+    entityId: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
 const adminAgentBody = z.strictObject({
     agentId: agentConfigSchema.shape.agentId,
-    weight: z.number().min(0).max(1),
+    weight: z.number().check(z.gte(0), z.lte(1)),
     // Stored as "admin <sub>: <reason>" in the version's 500-character reason.
-    reason: z.string().min(1).max(400),
+    reason: z.string().check(z.minLength(1), z.maxLength(400)),
     // The version the admin based the change on; another version published since makes the request fail with 409.
-    baseVersion: z.number().int().min(0).optional(),
+    baseVersion: z.optional(z.number().check(z.int(), z.gte(0))),
 });
 
 const adminErasureBody = z.strictObject({
     // The person as the source publishes them: the author handle (u/name, @user@instance, …) on that source.
     subject: z.strictObject({
         source: z.enum(SOURCE_KINDS),
-        author: z.string().min(1).max(256),
+        author: z.string().check(z.minLength(1), z.maxLength(256)),
     }),
     // Case or ticket number of the data-subject request, kept in the audit record.
-    reference: erasureReferenceSchema.optional(),
+    reference: z.optional(erasureReferenceSchema),
 });
 
 export const requestBodySchemas = {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import type * as z from "zod";
+import type * as z from "../zod";
 import type { Capability } from "../domain/capabilities";
 import { hasRequestBody, requestBodySchemas, type RequestBody, type RouteKey, type RouteWithBody } from "./api-schemas";
 import { errorResponse, jsonResponse, successEnvelope, type HttpResponse, type Meta, type ResponseContext } from "./envelope";

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Context } from "aws-lambda";
-import * as z from "zod";
+import * as z from "../zod";
 import { dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient } from "../adapters/aws-clients";
 import { DynamoEntityRepository } from "../adapters/dynamo-entity-repository";
 import { DynamoSignalRepository } from "../adapters/dynamo-signal-repository";
@@ -11,9 +11,8 @@ import { SqsPublisher } from "../adapters/sqs-publisher";
 import { cachedLoader, CONFIG_CACHE_TTL_MS } from "../app/cache";
 import { createIngestService, type IngestSummary } from "../app/ingest";
 import { buildEntityIndex } from "../domain/matching";
-import type { Channel } from "../domain/signals";
 import { createHttpClient } from "../sources/http";
-import { buildConnectors, sourcesConfigSchema, type SourceSecrets, type SourcesConfig } from "../sources/registry";
+import { sourcesConfigSchema, type ChannelSources, type SourceSecrets, type SourcesConfig } from "../sources/config";
 import type { SourceConnector } from "../sources/connector";
 import { handleTriggers } from "./dispatch";
 import { baseEnv, envVars, loadEnv, type EnvSource } from "./env";
@@ -36,11 +35,11 @@ type IngestRoute = "POST /ingest/social" | "POST /ingest/news";
  * (as documented on the secret), Bluesky app-password credentials optionally under `bluesky`.
  */
 export const providerSecretSchema = z.object({
-    clientId: z.string().min(1).optional(),
-    clientSecret: z.string().min(1).optional(),
+    clientId: z.optional(z.string().check(z.minLength(1))),
+    clientSecret: z.optional(z.string().check(z.minLength(1))),
     /** Reddit's "<platform>:<app id>:<version> (by /u/<username>)", used when SOURCES_CONFIG names none. */
-    userAgent: z.string().min(10).max(256).optional(),
-    bluesky: z.object({ identifier: z.string().min(1), appPassword: z.string().min(1) }).optional(),
+    userAgent: z.optional(z.string().check(z.minLength(10), z.maxLength(256))),
+    bluesky: z.optional(z.object({ identifier: z.string().check(z.minLength(1)), appPassword: z.string().check(z.minLength(1)) })),
 });
 
 /** Stop starting requests this long before the Lambda's deadline, to leave time for storing what was read. */
@@ -53,9 +52,9 @@ function ingestEnvShape() {
         SIGNALS_TABLE: envVars.SIGNALS_TABLE,
         TRACKED_ENTITIES_TABLE: envVars.TRACKED_ENTITIES_TABLE,
         NEXT_QUEUE_URL: envVars.NEXT_QUEUE_URL,
-        SOURCES_CONFIG: envVars.SOURCES_CONFIG.pipe(sourcesConfigSchema),
+        SOURCES_CONFIG: z.pipe(envVars.SOURCES_CONFIG, sourcesConfigSchema),
         PSEUDONYM_SECRET_ARN: envVars.PSEUDONYM_SECRET_ARN,
-        PROVIDER_SECRET_ARN: envVars.PROVIDER_SECRET_ARN.optional(),
+        PROVIDER_SECRET_ARN: z.optional(envVars.PROVIDER_SECRET_ARN),
         SIGNAL_RETENTION_DAYS: envVars.SIGNAL_RETENTION_DAYS,
     };
 }
@@ -83,10 +82,11 @@ function loadIngestEnv(route: IngestRoute | undefined, source: EnvSource) {
 
 /** The channel's connectors, rebuilt only when the provider secret changes (rotation); the secret is read per run. */
 export function connectorSource(
-    channel: Channel,
+    sources: ChannelSources,
     config: SourcesConfig,
     readSecret: (() => Promise<z.output<typeof providerSecretSchema>>) | undefined,
 ): () => Promise<SourceConnector[]> {
+    const channel = sources.channel;
     const needsSecret = channel === "social" && (config.social.reddit !== undefined || config.social.bluesky !== undefined);
     let cached: { fingerprint: string; connectors: SourceConnector[] } | undefined;
     return async () => {
@@ -107,7 +107,7 @@ export function connectorSource(
         const fingerprint = createHash("sha256")
             .update(JSON.stringify([secrets, effective.social.reddit?.userAgent ?? ""]))
             .digest("hex");
-        if (cached?.fingerprint !== fingerprint) cached = { fingerprint, connectors: buildConnectors(channel, effective, secrets) };
+        if (cached?.fingerprint !== fingerprint) cached = { fingerprint, connectors: sources.build(effective, secrets) };
         return cached.connectors;
     };
 }
@@ -126,7 +126,9 @@ export function ingestReply(summary: IngestSummary) {
     };
 }
 
-export function createIngestHandler(channel: Channel, route: IngestRoute | undefined, source: EnvSource = process.env) {
+/** `sources` is the handler's own channel builder, so that its bundle carries only that channel's connectors. */
+export function createIngestHandler(sources: ChannelSources, route: IngestRoute | undefined, source: EnvSource = process.env) {
+    const channel = sources.channel;
     const { env, http } = loadIngestEnv(route, source);
     const logger = loggerFromEnv(env);
     const metrics = invocationMetrics(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));
@@ -146,7 +148,7 @@ export function createIngestHandler(channel: Channel, route: IngestRoute | undef
     });
     const providerSecretArn = env.PROVIDER_SECRET_ARN;
     const connectors = connectorSource(
-        channel,
+        sources,
         env.SOURCES_CONFIG,
         providerSecretArn === undefined ? undefined : () => secrets.read(providerSecretArn, providerSecretSchema),
     );

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { jsonText } from "./env";
 
 /**
@@ -11,7 +11,7 @@ export type UserGroup = (typeof USER_GROUPS)[number];
 
 export const PUBLIC_ACCESS = "public";
 
-export const routeAccessRuleSchema = z.union([z.literal(PUBLIC_ACCESS), z.array(z.enum(USER_GROUPS)).min(1)], {
+export const routeAccessRuleSchema = z.union([z.literal(PUBLIC_ACCESS), z.array(z.enum(USER_GROUPS)).check(z.minLength(1))], {
     error: `must be "public" or a non-empty list of the groups ${USER_GROUPS.join(", ")}`,
 });
 export type RouteAccessRule = z.infer<typeof routeAccessRuleSchema>;
@@ -19,10 +19,12 @@ export type RouteAccess = Record<string, RouteAccessRule>;
 
 /** ROUTE_ACCESS must name every route the function serves: a route without a rule would be neither open nor closed. */
 export function routeAccessSchema(servedRoutes: readonly string[]) {
-    return jsonText(z.record(z.string(), routeAccessRuleSchema)).superRefine((access, context) => {
-        const missing = servedRoutes.filter((route) => !(route in access));
-        if (missing.length > 0) context.addIssue({ code: "custom", message: `has no rule for ${missing.join(", ")}` });
-    });
+    return jsonText(z.record(z.string(), routeAccessRuleSchema)).check(
+        z.superRefine((access, context) => {
+            const missing = servedRoutes.filter((route) => !(route in access));
+            if (missing.length > 0) context.addIssue({ code: "custom", message: `has no rule for ${missing.join(", ")}` });
+        }),
+    );
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import * as z from "zod";
+import * as z from "../zod";
 import type { Capability } from "../domain/capabilities";
 import { NotImplementedError } from "./errors";
 import type { Logger } from "./logger";

@@ -1,3 +1,4 @@
+import * as z from "../zod";
 import { DynamoAgentConfigRepository } from "../adapters/dynamo-agent-config-repository";
 import { DynamoSignalRepository } from "../adapters/dynamo-signal-repository";
 import { dynamoDocumentClient, s3Client, sqsClient } from "../adapters/aws-clients";
@@ -27,7 +28,7 @@ export function createScoreHandler(source: EnvSource = process.env) {
             FEATURES_BUCKET: envVars.FEATURES_BUCKET,
             NEXT_QUEUE_URL: envVars.NEXT_QUEUE_URL,
             SCORER: envVars.SCORER,
-            BEDROCK_MODEL_ID: envVars.BEDROCK_MODEL_ID.optional(),
+            BEDROCK_MODEL_ID: z.optional(envVars.BEDROCK_MODEL_ID),
             NOVELTY_WINDOW_HOURS: envVars.NOVELTY_WINDOW_HOURS,
         },
         source,

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import type * as z from "zod";
+import type * as z from "../zod";
 import type { Capability } from "../domain/capabilities";
 import { AppError, NotImplementedError } from "./errors";
 import type { Logger } from "./logger";
@@ -17,7 +17,7 @@ export interface MessageContext {
 
 export type MessageProcessor<T> = (message: T, context: MessageContext) => Promise<void>;
 
-export interface SqsHandlerOptions<S extends z.ZodType> {
+export interface SqsHandlerOptions<S extends z.ZodMiniType> {
     schema: S;
     process: MessageProcessor<z.output<S>>;
     logger: Logger;
@@ -30,7 +30,7 @@ export function pendingConsumer(work: string, capability: Capability): MessagePr
     };
 }
 
-export function createSqsHandler<S extends z.ZodType>({ schema, process, logger }: SqsHandlerOptions<S>) {
+export function createSqsHandler<S extends z.ZodMiniType>({ schema, process, logger }: SqsHandlerOptions<S>) {
     return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
         const batchItemFailures: SQSBatchItemFailure[] = [];
         if (!event.Records.some(isFifo)) {
@@ -60,7 +60,7 @@ export function createSqsHandler<S extends z.ZodType>({ schema, process, logger 
 }
 
 /** Returns whether the record was processed; every failure is logged with the reason it will be redelivered. */
-async function processRecord<S extends z.ZodType>(
+async function processRecord<S extends z.ZodMiniType>(
     record: SQSRecord,
     schema: S,
     process: MessageProcessor<z.output<S>>,

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import {
     compact,
     defineConnector,
@@ -32,7 +32,7 @@ export interface BlueskyCredentials {
     appPassword: string;
 }
 
-const sessionSchema = z.object({ accessJwt: z.string().min(1) });
+const sessionSchema = z.object({ accessJwt: z.string().check(z.minLength(1)) });
 
 /** The session's access JWT, cached until shortly before its `exp`. */
 export class BlueskySession {
@@ -139,14 +139,14 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions): Source
 }
 
 const POST_URI = /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:%-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._~:-]{1,512})$/;
-const count = z.number().int().nonnegative().optional();
+const count = z.optional(z.number().check(z.int(), z.nonnegative()));
 
 const postViewSchema = z.object({
-    uri: z.string().regex(POST_URI, { error: "must be an at:// URI of an app.bsky.feed.post record" }),
-    cid: z.string().min(1),
+    uri: z.string().check(z.regex(POST_URI, { error: "must be an at:// URI of an app.bsky.feed.post record" })),
+    cid: z.string().check(z.minLength(1)),
     author: z.object({
-        did: z.string().regex(/^did:[a-z]+:[A-Za-z0-9._:%-]+$/),
-        handle: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, { error: "must be a domain-name handle" }),
+        did: z.string().check(z.regex(/^did:[a-z]+:[A-Za-z0-9._:%-]+$/)),
+        handle: z.string().check(z.regex(/^[A-Za-z0-9.-]{1,253}$/, { error: "must be a domain-name handle" })),
     }),
     record: z.object({ text: z.string(), createdAt: z.string() }),
     likeCount: count,

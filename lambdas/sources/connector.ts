@@ -1,4 +1,4 @@
-import type * as z from "zod";
+import type * as z from "../zod";
 import { sourceItemSchema, type Channel, type SourceItem, type SourceKind } from "../domain/signals";
 import type { HttpClient, HttpResponse } from "./http";
 import { clip, describeIssues, formatPath } from "./normalize";
@@ -180,7 +180,7 @@ export function parseJsonPayload(raw: RawPayload): { ok: true; value: unknown } 
 }
 
 /** Validates the payload envelope; entries inside it are validated one by one with `parseEntries`. */
-export function parseEnvelope<S extends z.ZodType>(
+export function parseEnvelope<S extends z.ZodMiniType>(
     schema: S,
     value: unknown,
     prefix: readonly PropertyKey[] = [],
@@ -195,7 +195,7 @@ export interface EntriesSpec<E> {
     path: readonly PropertyKey[];
     /** Where a field of entry i sits, when the entries are not a plain array (EDGAR's parallel arrays). */
     locate?: (index: number, fieldPath: readonly PropertyKey[]) => PropertyKey[];
-    schema: z.ZodType<E>;
+    schema: z.ZodMiniType<E>;
     /** The entry's id for `itemRef`, read from the raw (possibly invalid) entry. */
     ref: (entry: unknown) => string | undefined;
     map: (entry: E, index: number) => Mapped;

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import {
     compact,
     defineConnector,
@@ -55,12 +55,12 @@ export function createGdeltConnector(options: GdeltConnectorOptions): SourceConn
 }
 
 const articleSchema = z.object({
-    url: z.string().min(1),
+    url: z.string().check(z.minLength(1)),
     title: z.string(),
     seendate: z.string(),
-    domain: z.string().optional(),
-    language: z.string().optional(),
-    sourcecountry: z.string().optional(),
+    domain: z.optional(z.string()),
+    language: z.optional(z.string()),
+    sourcecountry: z.optional(z.string()),
 });
 
 /**
@@ -70,7 +70,7 @@ const articleSchema = z.object({
 export function parseGdeltArtList(raw: RawPayload): ParseResult {
     const json = parseJsonPayload(raw);
     if (!json.ok) return { items: [], rejected: [json.rejection] };
-    const envelope = parseEnvelope(z.object({ articles: z.array(z.unknown()).optional() }), json.value);
+    const envelope = parseEnvelope(z.object({ articles: z.optional(z.array(z.unknown())) }), json.value);
     if (!envelope.ok) return { items: [], rejected: [envelope.rejection] };
     return parseEntries(envelope.value.articles ?? [], {
         path: ["articles"],

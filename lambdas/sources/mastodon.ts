@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import {
     compact,
     defineConnector,
@@ -13,11 +13,11 @@ import {
     type SourceConnector,
 } from "./connector";
 import { clip, extractCashtags, htmlToText, isoFromIso8601 } from "./normalize";
+import { MASTODON_HASHTAG, MASTODON_INSTANCE } from "./patterns";
 
 /** Mastodon's public hashtag timeline (no authentication on instances that keep it public). */
 
-export const MASTODON_INSTANCE = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const MASTODON_HASHTAG = /^[\p{L}\p{N}_]{1,100}$/u;
+export { MASTODON_HASHTAG, MASTODON_INSTANCE };
 
 export interface MastodonConnectorOptions {
     /** Host name only, e.g. "mastodon.social". */
@@ -47,16 +47,16 @@ export function createMastodonConnector(options: MastodonConnectorOptions): Sour
     });
 }
 
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
 
 const statusSchema = z.object({
-    id: z.string().min(1),
-    uri: z.string().min(1),
-    url: z.string().nullable().optional(),
+    id: z.string().check(z.minLength(1)),
+    uri: z.string().check(z.minLength(1)),
+    url: z.optional(z.nullable(z.string())),
     created_at: z.string(),
     content: z.string(),
-    spoiler_text: z.string().optional(),
-    account: z.object({ acct: z.string().min(1) }),
+    spoiler_text: z.optional(z.string()),
+    account: z.object({ acct: z.string().check(z.minLength(1)) }),
     favourites_count: count,
     reblogs_count: count,
     replies_count: count,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type * as z from "zod";
+import type * as z from "../zod";
 
 /**
  * Pure helpers the source parsers share: markup to text, date formats to ISO 8601, cashtags, ids and zod issue paths.

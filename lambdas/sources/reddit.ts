@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import {
     compact,
     defineConnector,
@@ -16,6 +16,7 @@ import {
 } from "./connector";
 import { HttpError } from "./http";
 import { clip, extractCashtags, isoFromEpochSeconds } from "./normalize";
+import { SUBREDDIT_NAME } from "./patterns";
 
 /**
  * Reddit through its OAuth API with an app-only token (client credentials). The token response is never kept as a raw
@@ -31,12 +32,12 @@ export interface RedditCredentials {
     clientSecret: string;
 }
 
-export const SUBREDDIT_NAME = /^[A-Za-z0-9][A-Za-z0-9_]{1,20}$/;
+export { SUBREDDIT_NAME };
 
 const tokenResponseSchema = z.object({
-    access_token: z.string().min(1),
-    token_type: z.string().regex(/^bearer$/i),
-    expires_in: z.number().positive(),
+    access_token: z.string().check(z.minLength(1)),
+    token_type: z.string().check(z.regex(/^bearer$/i)),
+    expires_in: z.number().check(z.positive()),
 });
 
 export interface RedditTokenProviderOptions {
@@ -161,18 +162,18 @@ const listingSchema = z.object({
 const postSchema = z.object({
     kind: z.literal("t3"),
     data: z.object({
-        id: z.string().min(1),
-        name: z.string().regex(/^t3_[a-z0-9]+$/),
+        id: z.string().check(z.minLength(1)),
+        name: z.string().check(z.regex(/^t3_[a-z0-9]+$/)),
         title: z.string(),
-        selftext: z.string().optional().default(""),
-        author: z.string().min(1),
+        selftext: z._default(z.optional(z.string()), ""),
+        author: z.string().check(z.minLength(1)),
         created_utc: z.number(),
-        permalink: z.string().startsWith("/"),
-        url: z.string().optional(),
-        score: z.number().int(),
-        num_comments: z.number().int().nonnegative(),
-        num_crossposts: z.number().int().nonnegative().optional(),
-        subreddit: z.string().min(1),
+        permalink: z.string().check(z.startsWith("/")),
+        url: z.optional(z.string()),
+        score: z.number().check(z.int()),
+        num_comments: z.number().check(z.int(), z.nonnegative()),
+        num_crossposts: z.optional(z.number().check(z.int(), z.nonnegative())),
+        subreddit: z.string().check(z.minLength(1)),
     }),
 });
 

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import * as z from "zod";
+import * as z from "../zod";
 import type { Channel, SourceKind } from "../domain/signals";
 import {
     compact,
@@ -100,12 +100,12 @@ function atomLink(links: unknown): string | undefined {
 
 /** The fields every feed format yields, as strings; the schema below says which are required. */
 const entrySchema = z.object({
-    id: z.string().optional(),
-    link: z.string().optional(),
-    title: z.string().optional(),
+    id: z.optional(z.string()),
+    link: z.optional(z.string()),
+    title: z.optional(z.string()),
     date: z.string({ error: "missing (no pubDate, dc:date, published or updated)" }),
-    body: z.string().optional(),
-    author: z.string().optional(),
+    body: z.optional(z.string()),
+    author: z.optional(z.string()),
 });
 type Entry = z.infer<typeof entrySchema>;
 

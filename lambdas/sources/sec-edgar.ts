@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import {
     compact,
     defineConnector,
@@ -14,6 +14,7 @@ import {
 } from "./connector";
 import { assertDeclaredUserAgent } from "./http";
 import { clip, htmlToText, isoFromFeedDate, isoFromIso8601 } from "./normalize";
+import { normalizeCik, SEC_FORM } from "./patterns";
 import { readFeed } from "./rss";
 
 /**
@@ -24,16 +25,10 @@ import { readFeed } from "./rss";
 
 export const SEC_CURRENT_FILINGS_URL = "https://www.sec.gov/cgi-bin/browse-edgar";
 export const SEC_SUBMISSIONS_URL = "https://data.sec.gov/submissions";
-/** Form types as EDGAR writes them: "8-K", "10-K/A", "SC 13D", "S-1". */
-export const SEC_FORM = /^[A-Z0-9][A-Z0-9 ./-]{0,19}$/;
+
+export { normalizeCik, SEC_FORM };
 
 const ACCESSION = /^\d{10}-\d{2}-\d{6}$/;
-
-/** "320193", 320193 or "0000320193" → "0000320193"; undefined when it is not a CIK. */
-export function normalizeCik(cik: string | number): string | undefined {
-    const digits = typeof cik === "number" ? (Number.isInteger(cik) && cik > 0 ? String(cik) : "") : cik.trim();
-    return /^\d{1,10}$/.test(digits) && Number(digits) > 0 ? digits.padStart(10, "0") : undefined;
-}
 
 /** The archive URL of a filing's primary document, or of its index page when there is no primary document. */
 export function secFilingUrl(cik: string, accessionNumber: string, primaryDocument?: string): string {
@@ -85,11 +80,11 @@ const FEED_TITLE = /^(.+?) - (.+) \((\d{10})\) \(([^()]+)\)$/;
 const FEED_ID = /accession-number=(\d{10}-\d{2}-\d{6})$/;
 
 const feedEntrySchema = z.object({
-    id: z.string({ error: "missing" }).regex(FEED_ID, { error: "must end in accession-number=##########-##-######" }),
-    title: z.string({ error: "missing" }).regex(FEED_TITLE, { error: 'must read "FORM - COMPANY (##########) (Role)"' }),
+    id: z.string({ error: "missing" }).check(z.regex(FEED_ID, { error: "must end in accession-number=##########-##-######" })),
+    title: z.string({ error: "missing" }).check(z.regex(FEED_TITLE, { error: 'must read "FORM - COMPANY (##########) (Role)"' })),
     link: z.string({ error: "missing" }),
     date: z.string({ error: "missing (no updated)" }),
-    body: z.string().optional(),
+    body: z.optional(z.string()),
 });
 
 /**
@@ -165,9 +160,9 @@ export function createSecSubmissionsConnector(options: SecSubmissionsOptions): S
 const parallel = z.array(z.unknown());
 
 const submissionsSchema = z.object({
-    cik: z.union([z.string().regex(/^\d{1,10}$/), z.number().int().positive()]),
-    name: z.string().min(1),
-    tickers: z.array(z.string()).optional(),
+    cik: z.union([z.string().check(z.regex(/^\d{1,10}$/)), z.number().check(z.int(), z.positive())]),
+    name: z.string().check(z.minLength(1)),
+    tickers: z.optional(z.array(z.string())),
     filings: z.object({
         recent: z.object({
             accessionNumber: parallel,
@@ -175,20 +170,20 @@ const submissionsSchema = z.object({
             form: parallel,
             primaryDocument: parallel,
             acceptanceDateTime: parallel,
-            items: parallel.optional(),
-            primaryDocDescription: parallel.optional(),
+            items: z.optional(parallel),
+            primaryDocDescription: z.optional(parallel),
         }),
     }),
 });
 
 const filingSchema = z.object({
-    accessionNumber: z.string({ error: "missing" }).regex(ACCESSION, { error: "must be ##########-##-######" }),
-    filingDate: z.string({ error: "missing" }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be YYYY-MM-DD" }),
-    form: z.string({ error: "missing" }).min(1),
+    accessionNumber: z.string({ error: "missing" }).check(z.regex(ACCESSION, { error: "must be ##########-##-######" })),
+    filingDate: z.string({ error: "missing" }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be YYYY-MM-DD" })),
+    form: z.string({ error: "missing" }).check(z.minLength(1)),
     primaryDocument: z.string({ error: "missing" }),
     acceptanceDateTime: z.string({ error: "missing" }),
-    items: z.string().optional(),
-    primaryDocDescription: z.string().optional(),
+    items: z.optional(z.string()),
+    primaryDocDescription: z.optional(z.string()),
 });
 
 /** Form 8-K items (SEC Form 8-K General Instructions), so that the text says what a filing reports. */

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import {
     compact,
     defineConnector,
@@ -13,12 +13,13 @@ import {
     type SourceConnector,
 } from "./connector";
 import { clip, decodeEntities, isoFromIso8601 } from "./normalize";
+import { STOCKTWITS_SYMBOL } from "./patterns";
 
 /** StockTwits' public symbol stream (the 30 newest messages about one symbol). */
 
 export const STOCKTWITS_API_URL = "https://api.stocktwits.com/api/2";
 /** StockTwits symbols: "AAPL", "BRK.B", crypto as "BTC.X". */
-export const STOCKTWITS_SYMBOL = /^[A-Z0-9][A-Z0-9.=-]{0,19}$/;
+export { STOCKTWITS_SYMBOL };
 
 export interface StocktwitsConnectorOptions {
     symbol: string;
@@ -44,21 +45,18 @@ export function createStocktwitsConnector(options: StocktwitsConnectorOptions): 
 }
 
 const messageSchema = z.object({
-    id: z.number().int().positive(),
+    id: z.number().check(z.int(), z.positive()),
     body: z.string(),
     created_at: z.string(),
-    user: z.object({ username: z.string().min(1) }),
-    symbols: z.array(z.object({ symbol: z.string().min(1) })).optional(),
-    entities: z
-        .object({
-            sentiment: z
-                .object({ basic: z.enum(["Bullish", "Bearish"]) })
-                .nullable()
-                .optional(),
-        })
-        .optional(),
-    likes: z.object({ total: z.number().int().nonnegative() }).optional(),
-    conversation: z.object({ replies: z.number().int().nonnegative() }).optional(),
+    user: z.object({ username: z.string().check(z.minLength(1)) }),
+    symbols: z.optional(z.array(z.object({ symbol: z.string().check(z.minLength(1)) }))),
+    entities: z.optional(
+        z.object({
+            sentiment: z.optional(z.nullable(z.object({ basic: z.enum(["Bullish", "Bearish"]) }))),
+        }),
+    ),
+    likes: z.optional(z.object({ total: z.number().check(z.int(), z.nonnegative()) })),
+    conversation: z.optional(z.object({ replies: z.number().check(z.int(), z.nonnegative()) })),
 });
 
 /** A symbol stream → items with the symbols and the Bullish/Bearish label the author attached. */

@@ -29,6 +29,7 @@ import type { TrackedEntity } from "../../lambdas/domain/signals";
 import { apiRoutes } from "../../lambdas/shared/api-schemas";
 import { createFuseHandler } from "../../lambdas/shared/fuse-handler";
 import { createIngestHandler } from "../../lambdas/shared/ingest-handler";
+import { socialSources } from "../../lambdas/sources/social-sources";
 import { createScoreHandler } from "../../lambdas/shared/score-handler";
 import { PSEUDONYM_KEY, secretsServer, seedAgents, seedEntities, sourceServer, sqsEventOf } from "../../tests/lambdas/pipeline/support";
 import { startLocalAws, type LocalAws } from "../../tests/support/localAws";
@@ -334,7 +335,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
         // Queries dealt round-robin to the ingest containers: 30 pages over 12 → 2 or 3 queries per scheduled run.
         const ingestContainers = (queries: readonly string[], count: number) =>
             Array.from({ length: count }, (_, container) =>
-                createIngestHandler("social", undefined, {
+                createIngestHandler(socialSources, undefined, {
                     ...baseEnv,
                     POWERTOOLS_SERVICE_NAME: "ingest-social",
                     RAW_DATA_BUCKET: buckets.raw,

@@ -9,6 +9,7 @@ import { candidateFusedMessageSchema, signalsIngestedMessageSchema, signalsScore
 import { apiRoutes } from "../../../lambdas/shared/api-schemas";
 import { createFuseHandler } from "../../../lambdas/shared/fuse-handler";
 import { createIngestHandler } from "../../../lambdas/shared/ingest-handler";
+import { newsSources, regulatorySources, socialSources } from "../../../lambdas/sources/registry";
 import { createScoreHandler } from "../../../lambdas/shared/score-handler";
 import { startLocalAws, type LocalAws } from "../../support/localAws";
 import { uniqueName } from "../adapters/fixtures";
@@ -145,12 +146,12 @@ describe("signal-half handlers on the local servers (ingest-social, ingest-news,
             PSEUDONYM_SECRET_ARN,
         };
         const ingestEnv = { ...baseEnv, RAW_DATA_BUCKET: buckets.raw, NEXT_QUEUE_URL: queueUrlOf(names.ingested) };
-        handlers.ingestSocial = createIngestHandler("social", "POST /ingest/social", {
+        handlers.ingestSocial = createIngestHandler(socialSources, "POST /ingest/social", {
             ...ingestEnv,
             POWERTOOLS_SERVICE_NAME: "ingest-social",
             SOURCES_CONFIG: JSON.stringify({ social: { bluesky: { queries: ["MSFT"], appViewUrl: sourcesBase } } }),
         });
-        handlers.ingestNews = createIngestHandler("news", "POST /ingest/news", {
+        handlers.ingestNews = createIngestHandler(newsSources, "POST /ingest/news", {
             ...ingestEnv,
             POWERTOOLS_SERVICE_NAME: "ingest-news",
             SOURCES_CONFIG: JSON.stringify({
@@ -161,7 +162,7 @@ describe("signal-half handlers on the local servers (ingest-social, ingest-news,
                 },
             }),
         });
-        handlers.ingestRegulatory = createIngestHandler("regulatory", undefined, {
+        handlers.ingestRegulatory = createIngestHandler(regulatorySources, undefined, {
             ...ingestEnv,
             POWERTOOLS_SERVICE_NAME: "ingest-regulatory",
             SOURCES_CONFIG: JSON.stringify({ regulatory: { bafin: { feeds: [`${sourcesBase}/bafin/rss.xml`] } } }),
@@ -410,7 +411,7 @@ describe("signal-half handlers on the local servers (ingest-social, ingest-news,
     it("refuses to start with a bad environment, naming every problem", async function () {
         const ingestError = (() => {
             try {
-                createIngestHandler("social", "POST /ingest/social", {
+                createIngestHandler(socialSources, "POST /ingest/social", {
                     ...baseEnv,
                     POWERTOOLS_SERVICE_NAME: "x",
                     RAW_DATA_BUCKET: "Not_A_Bucket",
@@ -427,7 +428,7 @@ describe("signal-half handlers on the local servers (ingest-social, ingest-news,
 
         const redditError = (() => {
             try {
-                createIngestHandler("social", undefined, {
+                createIngestHandler(socialSources, undefined, {
                     ...baseEnv,
                     POWERTOOLS_SERVICE_NAME: "x",
                     RAW_DATA_BUCKET: buckets.raw,

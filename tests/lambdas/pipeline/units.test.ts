@@ -10,7 +10,7 @@ import { authorIdentifiers, authorPseudonym, deidentify, pseudonymToken } from "
 import { lexiconScorer } from "../../../lambdas/domain/scoring";
 import { signalScoreSchema, type Signal, type SourceItem } from "../../../lambdas/domain/signals";
 import { connectorSource } from "../../../lambdas/shared/ingest-handler";
-import { parseSourcesConfig } from "../../../lambdas/sources/registry";
+import { newsSources, parseSourcesConfig, socialSources } from "../../../lambdas/sources/registry";
 import { PSEUDONYM_KEY } from "./support";
 
 const NOW = new Date("2026-11-23T12:00:00.000Z");
@@ -233,7 +233,7 @@ describe("signal half: pure parts", () => {
             });
             let secret = { clientId: "id-1", clientSecret: "s-1", userAgent: "web:ai-investment:1.0 (by /u/ops)" };
             let reads = 0;
-            const connectors = connectorSource("social", config, async () => {
+            const connectors = connectorSource(socialSources, config, async () => {
                 reads++;
                 return secret;
             });
@@ -249,7 +249,7 @@ describe("signal half: pure parts", () => {
             expect(reads).to.equal(3);
             // News and regulatory sources need no secret: it is not read.
             const news = connectorSource(
-                "news",
+                newsSources,
                 parseSourcesConfig({ news: { rss: { feeds: ["https://news.example/rss"] } } }),
                 async () => {
                     throw new Error("must not be read");
@@ -260,7 +260,7 @@ describe("signal half: pure parts", () => {
 
         it("refuses Reddit without client credentials in the secret", async () => {
             const config = parseSourcesConfig({ social: { reddit: { subreddits: ["stocks"] } } });
-            const error = await connectorSource("social", config, async () => ({}))().catch((e: Error) => e);
+            const error = await connectorSource(socialSources, config, async () => ({}))().catch((e: Error) => e);
             expect((error as Error).message).to.include("social.reddit: configured, but no Reddit client credentials were passed");
         });
     });
