@@ -2,10 +2,10 @@
  * Agents-config table (TABLE_DESIGNS["agents-config"]): pk `agentId`, sk `version` (a STRING), GSI byStatus
  * (status, agentId). Versions are stored zero-padded to 8 digits so that the string order is the numeric order.
  */
-import { QueryCommand, type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import * as z from "../zod";
 import { type AgentConfig, agentConfigSchema } from "../domain/signals";
-import { CorruptItemError, type DocumentClient, keyOf, parseItem } from "./dynamo-items";
+import { CorruptItemError, type DocumentClient, keyOf, parseItem, queryAll } from "./dynamo-items";
 
 const KEY_NAMES = ["agentId", "version"] as const;
 const VERSION_DIGITS = 8;
@@ -108,14 +108,7 @@ export class DynamoAgentConfigRepository {
     }
 
     private async queryAll(input: QueryCommandInput): Promise<AgentConfig[]> {
-        const configs: AgentConfig[] = [];
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-            const out = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-            for (const item of out.Items ?? []) configs.push(this.parse(item));
-            ExclusiveStartKey = out.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
-        return configs;
+        return (await queryAll(this.client, input)).map((item) => this.parse(item));
     }
 
     private parse(item: Record<string, unknown>): AgentConfig {

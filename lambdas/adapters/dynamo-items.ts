@@ -1,6 +1,13 @@
 /** What the DynamoDB repositories share: the client they need, item validation on read, and the retried batch calls. */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+    BatchGetCommand,
+    BatchWriteCommand,
+    type BatchWriteCommandInput,
+    DynamoDBDocumentClient,
+    QueryCommand,
+    type QueryCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import type * as z from "../zod";
 import { backoffDelayMs, chunk, sleep } from "./batching";
 
@@ -121,4 +128,16 @@ export async function batchDeleteAll(
             pending = out.UnprocessedItems?.[table] ?? [];
         }
     }
+}
+
+/** Every item a query matches, page after page. */
+export async function queryAll(client: DocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+        const out = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+        items.push(...(out.Items ?? []));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
 }

@@ -22,7 +22,7 @@
  * and only serves reads (openForAsset); the guarantee comes from the marker.
  */
 import { randomUUID } from "node:crypto";
-import { PutCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "../zod";
 import { type AssessedView, assessedViewSchema } from "../domain/candidates";
 import {
@@ -33,7 +33,7 @@ import {
     type ProposalStatus,
     proposalSchema,
 } from "../domain/proposals";
-import { type DocumentClient, isConditionalCheckFailed, parseItem, withoutUndefined } from "./dynamo-items";
+import { type DocumentClient, isConditionalCheckFailed, parseItem, queryAll, withoutUndefined } from "./dynamo-items";
 
 const KEY_NAMES = ["proposalId", "createdAt"] as const;
 const AUDIT_SK = "audit#decision";
@@ -151,7 +151,7 @@ export class DynamoProposalRepository {
 
     /** The proposal, read consistently; undefined when there is none. */
     async get(proposalId: string): Promise<Proposal | undefined> {
-        const items = await this.queryAll({
+        const items = await queryAll(this.client, {
             TableName: this.tableName,
             KeyConditionExpression: "proposalId = :id",
             ExpressionAttributeValues: { ":id": proposalId },
@@ -165,7 +165,7 @@ export class DynamoProposalRepository {
 
     /** The immutable record of the decision on a proposal, if it was decided. */
     async getDecisionAudit(proposalId: string): Promise<DecisionAudit | undefined> {
-        const items = await this.queryAll({
+        const items = await queryAll(this.client, {
             TableName: this.tableName,
             KeyConditionExpression: "proposalId = :id AND createdAt = :sk",
             ExpressionAttributeValues: { ":id": proposalId, ":sk": AUDIT_SK },
@@ -187,7 +187,7 @@ export class DynamoProposalRepository {
     async listForAsset(asset: string, statuses: readonly ProposalStatus[]): Promise<Proposal[]> {
         if (statuses.length === 0) return [];
         const values = Object.fromEntries(statuses.map((status, index) => [`:s${index}`, status]));
-        const items = await this.queryAll({
+        const items = await queryAll(this.client, {
             TableName: this.tableName,
             IndexName: "byAsset",
             KeyConditionExpression: "asset = :asset",
@@ -310,7 +310,7 @@ export class DynamoProposalRepository {
 
     /** The open-proposal marker of an asset: which proposal holds it, until when (undefined when free). */
     async openMarker(asset: string): Promise<{ holderProposalId: string; expiresAt: string } | undefined> {
-        const items = await this.queryAll({
+        const items = await queryAll(this.client, {
             TableName: this.tableName,
             KeyConditionExpression: "proposalId = :pk AND createdAt = :sk",
             ExpressionAttributeValues: { ":pk": markerKey(asset).proposalId, ":sk": MARKER_SK },
@@ -346,24 +346,13 @@ export class DynamoProposalRepository {
     }
 
     async latestView(asset: string): Promise<AssessedView | undefined> {
-        const items = await this.queryAll({
+        const items = await queryAll(this.client, {
             TableName: this.tableName,
             KeyConditionExpression: "proposalId = :pk AND createdAt = :sk",
             ExpressionAttributeValues: { ":pk": viewKey(asset).proposalId, ":sk": VIEW_SK },
             ConsistentRead: true,
         });
         return items[0] === undefined ? undefined : parseItem(viewItemSchema, items[0], this.tableName, KEY_NAMES).view;
-    }
-
-    private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-        const items: Record<string, unknown>[] = [];
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-            const out = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-            items.push(...(out.Items ?? []));
-            ExclusiveStartKey = out.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
-        return items;
     }
 
     private parseProposal(item: Record<string, unknown>): Proposal {

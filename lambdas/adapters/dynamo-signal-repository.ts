@@ -2,12 +2,20 @@
  * Signals table (TABLE_DESIGNS.signals): pk `<asset>#<yyyymmdd>`, sk `<ts>#<agent>#<sourceId>`, GSIs bySourceId and
  * byAuthor (keys only), byAgent, TTL `expiresAt`.
  */
-import { PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Signal, type SignalScore, signalSchema, signalScoreSchema } from "../domain/signals";
 import { signalKey } from "../domain/ingestion";
 import { type SignalKey, signalKeySchema } from "../domain/values";
 import { mapBounded } from "./batching";
-import { type DocumentClient, batchDeleteAll, batchGetAll, isConditionalCheckFailed, parseItem, withoutUndefined } from "./dynamo-items";
+import {
+    type DocumentClient,
+    batchDeleteAll,
+    batchGetAll,
+    isConditionalCheckFailed,
+    parseItem,
+    queryAll,
+    withoutUndefined,
+} from "./dynamo-items";
 
 const KEY_NAMES = ["pk", "sk"] as const;
 /** Concurrent conditional puts of putManyIfNew: enough to hide latency, few enough for a small Lambda's sockets. */
@@ -112,7 +120,7 @@ export class DynamoSignalRepository {
         const days = daysBetween(from, to);
         if (days.length > MAX_WINDOW_DAYS) throw new Error(`queryAssetWindow: ${days.length} days exceed the limit of ${MAX_WINDOW_DAYS}`);
         const perDay = await mapBounded(days, 4, (day) =>
-            this.queryAll({
+            queryAll(this.client, {
                 TableName: this.tableName,
                 KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
                 // Every sk at instant `to` continues with "#<agent>…", which sorts below U+FFFF.
@@ -124,7 +132,7 @@ export class DynamoSignalRepository {
 
     /** Keys of every signal of one pseudonymised author (GDPR erasure). */
     async keysByAuthor(authorPseudonym: string): Promise<SignalKey[]> {
-        const items = await this.queryAll({
+        const items = await queryAll(this.client, {
             TableName: this.tableName,
             IndexName: "byAuthor",
             KeyConditionExpression: "authorPseudonym = :author",
@@ -147,7 +155,7 @@ export class DynamoSignalRepository {
      * consistent: a put of the last second may be missing.
      */
     async keysBySourceId(sourceId: string): Promise<SignalKey[]> {
-        const items = await this.queryAll({
+        const items = await queryAll(this.client, {
             TableName: this.tableName,
             IndexName: "bySourceId",
             KeyConditionExpression: "sourceId = :sourceId",
@@ -168,17 +176,6 @@ export class DynamoSignalRepository {
             }),
         );
         return (out.Items?.length ?? 0) > 0;
-    }
-
-    private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-        const items: Record<string, unknown>[] = [];
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-            const out = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-            items.push(...(out.Items ?? []));
-            ExclusiveStartKey = out.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
-        return items;
     }
 
     private parse(item: Record<string, unknown>): Signal {
