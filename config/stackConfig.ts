@@ -210,6 +210,14 @@ const rawSchema = z.strictObject({
     benchmarkSymbol: z.string().regex(/^[A-Z0-9][A-Z0-9.-]{0,19}$/, "an upper-case symbol such as SPY"),
     marketDataProvider: z.enum(["alphavantage", "stooq"]),
     marketDataRequestsPerMinute: integer(1, 1200),
+    scorer: z.enum(["lexicon", "bedrock"]),
+    bedrockModelId: z
+        .string()
+        .regex(
+            /^((eu|us|apac|global)\.)?[a-z0-9-]+\.[A-Za-z0-9.:-]{1,200}$/,
+            "a Bedrock model id or cross-region inference profile id, e.g. eu.anthropic.claude-3-haiku-20240307-v1:0",
+        )
+        .optional(),
 
     socialIngestSchedule: scheduleExpression,
     newsIngestSchedule: scheduleExpression,
@@ -264,6 +272,8 @@ export interface StackConfig {
     fetchesPerRun: Record<(typeof SOURCE_CHANNELS)[number], number>;
     risk: { limits: RiskLimits; marketData?: string; proposalPolicy: ProposalPolicy };
     evaluation: { benchmarkSymbol: string; marketDataProvider: "alphavantage" | "stooq"; requestsPerMinute: number };
+    /** lexicon: the deterministic finance lexicon; bedrock: the model's sentiment (lambdas/handlers/score-bedrock.ts). */
+    scoring: { scorer: "lexicon" } | { scorer: "bedrock"; bedrockModelId: string };
     schedules: {
         timezone: string;
         socialIngest: string;
@@ -383,6 +393,9 @@ export function parseStackConfig(stack: string, project: string, allConfig: Reco
         secEdgarUserAgent: c.secEdgarUserAgent,
     });
     problems.push(...sources.problems.map(namespaced));
+    if (c.scorer === "bedrock" && !c.bedrockModelId) {
+        problems.push(`${namespaced("bedrockModelId")}: required when scorer is "bedrock"`);
+    }
     if (c.tableMaxCapacity < Math.max(c.tableReadCapacity, c.tableWriteCapacity)) {
         problems.push(`${namespaced("tableMaxCapacity")}: must be at least tableReadCapacity and tableWriteCapacity`);
     }
@@ -448,6 +461,7 @@ export function parseStackConfig(stack: string, project: string, allConfig: Reco
             marketData: raw["riskMarketData"] === undefined ? undefined : JSON.stringify(JSON.parse(raw["riskMarketData"])),
             proposalPolicy: c.proposalPolicy,
         },
+        scoring: c.scorer === "bedrock" ? { scorer: "bedrock", bedrockModelId: c.bedrockModelId! } : { scorer: "lexicon" },
         evaluation: {
             benchmarkSymbol: c.benchmarkSymbol,
             marketDataProvider: c.marketDataProvider,

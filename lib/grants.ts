@@ -40,6 +40,11 @@ export type Grant =
           /** Only for data whose encryption context names a matching ARN, e.g. `aws:scheduler:schedule-arn`. */
           encryptionContext?: { key: string; arnLike: pulumi.Input<string | string[]> };
       }
+    /**
+     * Converse/InvokeModel on one Bedrock model. A cross-region inference profile id (`eu.…`, `us.…`, `apac.…`,
+     * `global.…`) needs the profile and its foundation model in every region the profile routes to.
+     */
+    | { kind: "bedrock-model"; label: string; modelId: string; region: string; account: pulumi.Input<string> }
     | { kind: "xray"; label: string }
     | { kind: "vpc-network-interfaces"; label: string };
 
@@ -187,6 +192,21 @@ export function statementFor(grant: Grant): pulumi.Output<PolicyStatement> {
                         ...(Object.keys(condition).length ? { Condition: condition } : {}),
                     };
                 });
+        case "bedrock-model":
+            return pulumi.output(grant.account).apply((account) => {
+                const profile = /^(eu|us|apac|global)\.(.+)$/.exec(grant.modelId);
+                return {
+                    Sid: sid("Bedrock", grant.label, "invoke"),
+                    Effect: "Allow" as const,
+                    Action: ["bedrock:InvokeModel"],
+                    Resource: profile
+                        ? [
+                              `arn:aws:bedrock:${grant.region}:${account}:inference-profile/${grant.modelId}`,
+                              `arn:aws:bedrock:*::foundation-model/${profile[2]}`,
+                          ]
+                        : `arn:aws:bedrock:${grant.region}::foundation-model/${grant.modelId}`,
+                };
+            });
         case "xray":
             return pulumi.output({
                 Sid: sid("XRay", grant.label),

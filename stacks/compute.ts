@@ -2,7 +2,7 @@
  * Compute: the pipeline's queues and the thirteen functions plus the WebSocket authorizer, each with exactly the
  * grants its step of the data flow needs (seed 000: ingest → score → fuse → risk → propose → decision → evaluate).
  */
-import type * as aws from "@pulumi/aws";
+import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { FunctionName, StackConfig } from "../config/stackConfig";
 import { IngestFunction, type QueueTrigger, type ScheduleTrigger } from "../components/IngestFunction";
@@ -47,6 +47,8 @@ export function functionTimeoutSeconds(config: StackConfig, name: FunctionName):
 }
 
 interface FunctionPlan {
+    /** Handler file; default `lambdas/handlers/<name>.ts`. */
+    entry?: string;
     description: string;
     grants: Grant[];
     environment: Record<string, pulumi.Input<string>>;
@@ -132,6 +134,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
         schedules: [every("schedule", expression, { task: "ingest", source: channel })],
     });
     const risk = config.risk;
+    const bedrock = config.scoring.scorer === "bedrock" ? config.scoring : undefined;
 
     const plans: Record<FunctionName, FunctionPlan> = {
         "ingest-social": ingest("social", s.socialIngest, "social-api"),
@@ -148,13 +151,26 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                 bucket("features", "signals/", "put"),
                 consumeGrant("raw-signals"),
                 send("scored-signals"),
+                ...(bedrock
+                    ? [
+                          {
+                              kind: "bedrock-model" as const,
+                              label: "scorer",
+                              modelId: bedrock.bedrockModelId,
+                              region: config.region,
+                              account: aws.getCallerIdentityOutput({}, opts).accountId,
+                          },
+                      ]
+                    : []),
             ],
             environment: {
                 SIGNALS_TABLE: t.signals.name,
                 AGENTS_CONFIG_TABLE: t["agents-config"].name,
                 FEATURES_BUCKET: b.features.name,
                 NEXT_QUEUE_URL: queues["scored-signals"].queue.url,
+                ...(bedrock ? { SCORER: "bedrock", BEDROCK_MODEL_ID: bedrock.bedrockModelId } : {}),
             },
+            ...(bedrock ? { entry: "lambdas/handlers/score-bedrock.ts" } : {}),
             queueTrigger: consume("raw-signals"),
         },
         fuse: {
@@ -305,7 +321,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                 new IngestFunction(
                     name,
                     {
-                        entry: `lambdas/handlers/${name}.ts`,
+                        entry: plan.entry ?? `lambdas/handlers/${name}.ts`,
                         description: plan.description,
                         memoryMb: config.lambda.memoryMb,
                         timeoutSeconds: functionTimeoutSeconds(config, name),

@@ -163,6 +163,22 @@ describe("stack config", () => {
             ]);
         });
 
+        it("needs a Bedrock model id for the bedrock scorer and names a malformed one", () => {
+            expect(parse("dev", {}).scoring).to.deep.equal({ scorer: "lexicon" });
+            expect(problemsOf(() => parse("dev", { "ai-investment:scorer": "bedrock" }))).to.deep.equal([
+                'ai-investment:bedrockModelId: required when scorer is "bedrock"',
+            ]);
+            expect(
+                problemsOf(() => parse("dev", { "ai-investment:scorer": "bedrock", "ai-investment:bedrockModelId": "claude 3" }))[0],
+            ).to.match(/^ai-investment:bedrockModelId: expected a Bedrock model id/);
+            expect(
+                parse("dev", {
+                    "ai-investment:scorer": "bedrock",
+                    "ai-investment:bedrockModelId": "eu.anthropic.claude-3-haiku-20240307-v1:0",
+                }).scoring,
+            ).to.deep.equal({ scorer: "bedrock", bedrockModelId: "eu.anthropic.claude-3-haiku-20240307-v1:0" });
+        });
+
         it("explains why Timestream cannot be enabled", () => {
             expect(problemsOf(() => parse("dev", { "ai-investment:enableTimestream": "true" }))[0]).to.include("closed to new customers");
         });
@@ -230,6 +246,7 @@ describe("stack config", () => {
                     /Default per environment/.test((decl as { description?: string }).description ?? "") ||
                     key.endsWith("replicationRegion") ||
                     key.endsWith("riskMarketData") ||
+                    key.endsWith("bedrockModelId") ||
                     key.endsWith("secEdgarUserAgent") ||
                     key.includes(":failover") ||
                     key.endsWith("reservedConcurrencyTotal");

@@ -281,6 +281,31 @@ describe("the whole program on the mock engine", function () {
             expect(wsStage(prod).detailedMetricsEnabled).to.equal(true);
         });
 
+        it("with scorer bedrock deploys the Bedrock build of score, allowed to invoke exactly that model", async () => {
+            const modelId = "eu.anthropic.claude-3-haiku-20240307-v1:0";
+            const run = await runProgram({
+                stack: "dev",
+                configOverrides: { "ai-investment:scorer": "bedrock", "ai-investment:bedrockModelId": modelId },
+            });
+            const graph = new ResourceGraph(run.resources);
+            const score = childOf(graph, functionComponent(graph, "score"), FUNCTION)[0]!;
+            expect(score.inputs.environment.variables).to.include({ SCORER: "bedrock", BEDROCK_MODEL_ID: modelId });
+            const statements = (name: string) =>
+                policiesOf(graph, name).flatMap((policy) => policy.Statement as { Action: string[]; Resource: string | string[] }[]);
+            const invoke = statements("score").filter((s) => s.Action.includes("bedrock:InvokeModel"));
+            expect(invoke.map((s) => s.Resource)).to.deep.equal([
+                [
+                    `arn:aws:bedrock:eu-central-1:111122223333:inference-profile/${modelId}`,
+                    "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+                ],
+            ]);
+            for (const other of FUNCTION_NAMES.filter((name) => name !== "score")) {
+                expect(JSON.stringify(statements(other)), other).not.to.include("bedrock:");
+            }
+            // The lexicon stacks grant no Bedrock access at all.
+            for (const name of FUNCTION_NAMES) expect(JSON.stringify(policiesOf(runs.dev!.graph, name)), name).not.to.include("bedrock:");
+        });
+
         it("deletes raw payloads (personal data) after 30 days in every stack, on the prod replica too", () => {
             for (const env of ENVIRONMENTS) {
                 const lifecycles = runs[env]!.graph.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");

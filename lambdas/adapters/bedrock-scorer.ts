@@ -19,6 +19,7 @@ import {
     confidenceOf,
     credibilityOf,
     engagementOf,
+    flushTiny,
     lexiconScorer,
     noveltyOf,
     recencyOf,
@@ -109,19 +110,20 @@ export function bedrockScorer(options: BedrockScorerOptions): Scorer {
                 });
                 return lexiconScorer.score(signal, context);
             }
+            // The same storable magnitudes as the lexicon scorer (DynamoDB numbers end at 1e-130).
             const factors: ScoringFactors = {
-                sentiment: blendDeclaredSentiment(answer.sentiment, signal.declaredSentiment),
-                credibility: credibilityOf(signal.agent, context.agents),
-                recency: recencyOf(signal.channel, signal.ts, context.now.getTime()),
-                engagement: engagementOf(signal.engagement),
-                novelty: noveltyOf(context.similarCount),
+                sentiment: flushTiny(blendDeclaredSentiment(answer.sentiment, signal.declaredSentiment)),
+                credibility: flushTiny(credibilityOf(signal.agent, context.agents)),
+                recency: flushTiny(recencyOf(signal.channel, signal.ts, context.now.getTime())),
+                engagement: flushTiny(engagementOf(signal.engagement)),
+                novelty: flushTiny(noveltyOf(context.similarCount)),
             };
             const evidence = [...answer.evidence];
             if (signal.declaredSentiment !== undefined) evidence.push(`declared:${signal.declaredSentiment}`);
             // Like the lexicon's terms, each quoted phrase (and the source's label) is one piece of evidence.
             return {
-                score: combine(factors),
-                confidence: confidenceOf(factors, evidence.length),
+                score: flushTiny(combine(factors)),
+                confidence: flushTiny(confidenceOf(factors, evidence.length)),
                 factors,
                 evidence,
                 scorer: name,

@@ -82,7 +82,7 @@ export function credibilityOf(agent: string, agents: ScoringContext["agents"]): 
  * (0.5^(2000 h / 6 h)) would otherwise fail the write ("Number underflow") and send the record to the DLQ.
  */
 export const NEGLIGIBLE = 1e-12;
-const flushTiny = (value: number): number => (Math.abs(value) < NEGLIGIBLE ? 0 : value);
+export const flushTiny = (value: number): number => (Math.abs(value) < NEGLIGIBLE ? 0 : value);
 
 /** 0.5^(age / half-life); a timestamp in the future (clock skew) counts as fresh, an unparseable one as stale. */
 export function recencyOf(channel: Channel, ts: string, nowMs: number): number {

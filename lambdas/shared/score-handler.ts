@@ -7,18 +7,24 @@ import { SqsPublisher } from "../adapters/sqs-publisher";
 import { cachedLoader, CONFIG_CACHE_TTL_MS } from "../app/cache";
 import { createScoreService } from "../app/score";
 import { signalsIngestedMessageSchema } from "../domain/messages";
-import { lexiconScorer } from "../domain/scoring";
+import { lexiconScorer, type Scorer } from "../domain/scoring";
 import { handleTriggers } from "./dispatch";
 import { baseEnv, envVars, loadEnv, type EnvSource } from "./env";
 import { AppError, ConfigurationError } from "./errors";
 import { createHttpHandler, httpEnv } from "./http";
 import { invocationMetrics } from "./invocation-metrics";
-import { loggerFromEnv } from "./logger";
+import { type Logger, loggerFromEnv } from "./logger";
 import { powertoolsMetrics } from "./metrics";
 import { createSqsHandler } from "./sqs";
 
+/**
+ * Builds the Bedrock scorer for a model. Only the `score-bedrock` handler passes one, so the lexicon bundle does not
+ * carry the Bedrock client.
+ */
+export type BedrockScorerFactory = (modelId: string, logger: Logger) => Scorer;
+
 /** Scores `signals.ingested` messages from the queue, and the keys posted to POST /score synchronously. */
-export function createScoreHandler(source: EnvSource = process.env) {
+export function createScoreHandler(source: EnvSource = process.env, bedrock?: BedrockScorerFactory) {
     const env = loadEnv(
         {
             ...baseEnv,
@@ -33,22 +39,22 @@ export function createScoreHandler(source: EnvSource = process.env) {
         },
         source,
     );
-    if (env.SCORER === "bedrock") {
-        // adapters/bedrock-scorer.ts is ready; it needs @aws-sdk/client-bedrock-runtime in this bundle to be wired here.
+    if (env.SCORER === "bedrock" && (bedrock === undefined || env.BEDROCK_MODEL_ID === undefined)) {
         throw new ConfigurationError([
-            `SCORER: "bedrock" needs the package @aws-sdk/client-bedrock-runtime, which this build does not include${
-                env.BEDROCK_MODEL_ID === undefined ? ", and BEDROCK_MODEL_ID" : ""
-            }; use "lexicon"`,
+            bedrock === undefined
+                ? 'SCORER: "bedrock" runs only in the score-bedrock build (lambdas/handlers/score-bedrock.ts); this is the lexicon build'
+                : 'BEDROCK_MODEL_ID: is required when SCORER is "bedrock"',
         ]);
     }
     const logger = loggerFromEnv(env);
+    const scorer = env.SCORER === "bedrock" ? bedrock!(env.BEDROCK_MODEL_ID!, logger) : lexiconScorer;
     const metrics = invocationMetrics(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));
     const documents = dynamoDocumentClient();
     const agents = new DynamoAgentConfigRepository(env.AGENTS_CONFIG_TABLE, documents);
     const service = createScoreService({
         signals: new DynamoSignalRepository(env.SIGNALS_TABLE, documents),
         agents: cachedLoader(() => agents.latestActive(), CONFIG_CACHE_TTL_MS),
-        scorer: lexiconScorer,
+        scorer,
         features: new S3RawStore(env.FEATURES_BUCKET, s3Client()),
         publisher: new SqsPublisher(sqsClient()),
         queueUrl: env.NEXT_QUEUE_URL,

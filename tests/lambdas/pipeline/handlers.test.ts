@@ -11,6 +11,8 @@ import { createFuseHandler } from "../../../lambdas/shared/fuse-handler";
 import { createIngestHandler } from "../../../lambdas/shared/ingest-handler";
 import { newsSources, regulatorySources, socialSources } from "../../../lambdas/sources/registry";
 import { createScoreHandler } from "../../../lambdas/shared/score-handler";
+import { bedrockScorer } from "../../../lambdas/adapters/bedrock-scorer";
+import { lexiconScorer } from "../../../lambdas/domain/scoring";
 import { startLocalAws, type LocalAws } from "../../support/localAws";
 import { uniqueName } from "../adapters/fixtures";
 import { fixtureText } from "../sources/support";
@@ -408,6 +410,45 @@ describe("signal-half handlers on the local servers (ingest-social, ingest-news,
         expect(bodyOf(missing.result).error.details).to.deep.equal({ missing: [ghost] });
     });
 
+    it("the Bedrock build scores with the model's sentiment (Converse), same envelope and storage", async function () {
+        const requests: { modelId: string; messages: { content: { text: string }[] }[] }[] = [];
+        const bedrockScore = createScoreHandler(
+            {
+                ...baseEnv,
+                POWERTOOLS_SERVICE_NAME: "score",
+                FEATURES_BUCKET: buckets.features,
+                NEXT_QUEUE_URL: queueUrlOf(queues.scored.url.split("/").pop()!),
+                SCORER: "bedrock",
+                BEDROCK_MODEL_ID: "eu.anthropic.claude-3-haiku-20240307-v1:0",
+            },
+            (modelId) =>
+                bedrockScorer({
+                    modelId,
+                    converse: async (request) => {
+                        requests.push(request);
+                        return { output: { message: { content: [{ text: '{"sentiment": -0.7, "evidence": ["guidance cut"]}' }] } } };
+                    },
+                }),
+        );
+        const { result } = await capturing(
+            () =>
+                bedrockScore(
+                    restEvent("POST /score", { groups: "analyst", body: { signalKeys: posted } }),
+                ) as Promise<APIGatewayProxyResult>,
+        );
+        expect(result.statusCode).to.equal(200);
+        const scores = bodyOf(result).data.scores;
+        expect(scores).to.have.length(posted.length);
+        for (const entry of scores) {
+            expect(entry.score.scorer).to.equal("bedrock:eu.anthropic.claude-3-haiku-20240307-v1:0");
+            expect(entry.score.factors.sentiment).to.equal(-0.7);
+            expect(entry.score.evidence).to.deep.equal(["guidance cut"]);
+        }
+        expect(requests).to.have.length(posted.length);
+        expect(requests[0]!.modelId).to.equal("eu.anthropic.claude-3-haiku-20240307-v1:0");
+        await receiveAll(sqs, queues.scored.url, 1);
+    });
+
     it("refuses to start with a bad environment, naming every problem", async function () {
         const ingestError = (() => {
             try {
@@ -449,7 +490,20 @@ describe("signal-half handlers on the local servers (ingest-social, ingest-news,
                 FEATURES_BUCKET: buckets.features,
                 NEXT_QUEUE_URL: queueUrlOf("q"),
                 SCORER: "bedrock",
+                BEDROCK_MODEL_ID: "eu.anthropic.claude-3-haiku-20240307-v1:0",
             }),
-        ).to.throw("@aws-sdk/client-bedrock-runtime");
+        ).to.throw("runs only in the score-bedrock build");
+        expect(() =>
+            createScoreHandler(
+                {
+                    ...baseEnv,
+                    POWERTOOLS_SERVICE_NAME: "s",
+                    FEATURES_BUCKET: buckets.features,
+                    NEXT_QUEUE_URL: queueUrlOf("q"),
+                    SCORER: "bedrock",
+                },
+                () => lexiconScorer,
+            ),
+        ).to.throw("BEDROCK_MODEL_ID: is required");
     });
 });
