@@ -11,6 +11,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { z } from "zod";
 import type { Environment, LogLevel, StackConfig } from "../../config/stackConfig";
+import { RAW_DATA_RETENTION } from "../../stacks/data";
 
 /** Every monthly figure is for a 30-day month. */
 export const DAYS_PER_MONTH = 30;
@@ -318,14 +319,16 @@ export function resolveUsage(config: StackConfig, options: ResolveOptions = {}):
     set("avgSignalBytes", () => DEFAULT_AVG_SIGNAL_BYTES);
     set("rawPayloadBytesPerFetch", () => DEFAULT_RAW_PAYLOAD_BYTES_PER_FETCH);
     set("retentionDays", () => DEFAULT_RETENTION_DAYS);
-    // Steady state: the raw payloads (one object per fetch with new items) and roughly one signal's size of derived data
-    // per signal, for the days objects stay in Standard before the lifecycle archives them.
+    // Steady state: the raw payloads (one object per fetch with new items) for the days raw-data keeps them, and
+    // roughly one signal's size of derived data per signal for the days objects stay in Standard before the lifecycle
+    // archives them.
     set(
         "storedGbStart",
         () =>
-            (S3_STANDARD_DAYS *
-                (Math.min(values.fetchesPerDay, values.signalsPerDay) * values.rawPayloadBytesPerFetch +
-                    values.signalsPerDay * values.avgSignalBytes)) /
+            (Math.min(S3_STANDARD_DAYS, RAW_DATA_RETENTION.expireAfterDays) *
+                Math.min(values.fetchesPerDay, values.signalsPerDay) *
+                values.rawPayloadBytesPerFetch +
+                S3_STANDARD_DAYS * values.signalsPerDay * values.avgSignalBytes) /
             BYTES_PER_GB,
     );
     // Steady state of the signals table under TTL.
