@@ -46,6 +46,15 @@ export function functionTimeoutSeconds(config: StackConfig, name: FunctionName):
     return INGEST_FUNCTIONS.has(name) ? Math.max(base, INGEST_MIN_TIMEOUT_SECONDS) : base;
 }
 
+/**
+ * Concurrent invocations the SQS poller may start: the function's reserved concurrency where the stack reserves some
+ * (more would only be throttled), else the component's default. AWS accepts 2–1000.
+ */
+export function queuePollers(config: StackConfig, name: FunctionName): number | undefined {
+    const reserved = config.lambda.reservedConcurrency[name];
+    return reserved === undefined || reserved === 0 ? undefined : Math.min(1000, Math.max(2, reserved));
+}
+
 interface FunctionPlan {
     /** Handler file; default `lambdas/handlers/<name>.ts`. */
     entry?: string;
@@ -337,7 +346,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
                         reservedConcurrency: config.lambda.reservedConcurrency[name],
                         deadLetterQueueArn: queues["invocation-failures"].queue.arn,
                         schedules: plan.schedules,
-                        queueTrigger: plan.queueTrigger,
+                        queueTrigger: plan.queueTrigger && { ...plan.queueTrigger, maximumConcurrency: queuePollers(config, name) },
                         vpc,
                     },
                     opts,

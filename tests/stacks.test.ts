@@ -327,6 +327,14 @@ describe("the whole program on the mock engine", function () {
                 const [fn] = childOf(graph, functionComponent(graph, name), FUNCTION);
                 expect(fn!.inputs.reservedConcurrentExecutions, name).to.equal(config.lambda.reservedConcurrency[name]);
             }
+            // SQS pollers scale up to the reserved concurrency (score 20), not the component's default of 5.
+            const pollers = graph.one("aws:lambda/eventSourceMapping:EventSourceMapping", "score-queue-trigger").inputs.scalingConfig;
+            expect(pollers).to.deep.equal({ maximumConcurrency: config.lambda.reservedConcurrency.score });
+            expect(
+                runs.dev!.graph.one("aws:lambda/eventSourceMapping:EventSourceMapping", "score-queue-trigger").inputs.scalingConfig,
+            ).to.deep.equal({
+                maximumConcurrency: 5,
+            });
             const replicas = graph.ofType(BUCKET).filter((b) => b.name.endsWith("-replica"));
             expect(replicas.map((b) => b.name).sort()).to.deep.equal(["curated-data-replica", "eval-replica", "raw-data-replica"]);
             for (const replica of replicas) expect(replica.outputs.region).to.equal("eu-west-1");
