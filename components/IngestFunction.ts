@@ -129,12 +129,12 @@ export class IngestFunction extends pulumi.ComponentResource {
                     systemLogLevel: "INFO",
                 },
                 environment: {
-                    variables: {
+                    variables: withinEnvironmentLimit(name, {
                         ...args.environment,
                         LOG_LEVEL: args.logLevel,
                         POWERTOOLS_SERVICE_NAME: name,
                         NODE_OPTIONS: "--enable-source-maps",
-                    },
+                    }),
                 },
                 vpcConfig: args.vpc ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } : undefined,
             },
@@ -261,4 +261,29 @@ export function serviceTrustPolicy(service: string, sourceAccount?: string): str
             },
         ],
     });
+}
+
+/** Lambda refuses a function whose environment variables (keys and values) exceed 4 KB in total. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** Room kept for each value that is only known after deployment (table names, queue URLs, ARNs). */
+const UNKNOWN_VALUE_RESERVE_BYTES = 160;
+
+/**
+ * Fails the program — in preview, before AWS would refuse the deployment — when the environment cannot fit Lambda's
+ * 4 KB: config-derived JSON (sources, risk limits, a market snapshot) is the usual cause, so the error names the biggest.
+ */
+export function withinEnvironmentLimit<T extends Record<string, pulumi.Input<string>>>(functionName: string, variables: T): T {
+    const sizes = Object.entries(variables).map(([key, value]) => ({
+        key,
+        bytes: Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : UNKNOWN_VALUE_RESERVE_BYTES),
+    }));
+    const total = sizes.reduce((sum, entry) => sum + entry.bytes, 0);
+    if (total > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+        const biggest = [...sizes].sort((a, b) => b.bytes - a.bytes).slice(0, 3);
+        throw new Error(
+            `Function ${functionName}: its environment needs about ${total} bytes, more than Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}; ` +
+                `largest: ${biggest.map((entry) => `${entry.key} ${entry.bytes} B`).join(", ")}. Shorten the stack config behind them.`,
+        );
+    }
+    return variables;
 }

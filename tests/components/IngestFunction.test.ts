@@ -2,7 +2,8 @@ import { expect } from "chai";
 import * as aws from "@pulumi/aws";
 import { runInline } from "../../offline/engine";
 import { ResourceGraph } from "../../offline/graph";
-import { IngestFunction } from "../../components/IngestFunction";
+import * as pulumi from "@pulumi/pulumi";
+import { IngestFunction, withinEnvironmentLimit } from "../../components/IngestFunction";
 
 const KEY_ARN = "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const TABLE_ARN = "arn:aws:dynamodb:eu-central-1:111122223333:table/signals-4f2a9c1";
@@ -201,5 +202,21 @@ describe("IngestFunction", () => {
 
     it("records every grant, including those added after creation", async () => {
         expect(fn.grants.map((g) => g.kind)).to.include.members(["table", "queue", "bucket", "secret", "log-group", "xray", "kms"]);
+    });
+});
+
+describe("withinEnvironmentLimit (Lambda's 4 KB of environment variables)", () => {
+    it("passes an environment that fits, counting a reserve for values only known after deployment", () => {
+        const known = { SOURCES_CONFIG: "x".repeat(3000), LOG_LEVEL: "INFO" };
+        expect(withinEnvironmentLimit("ingest-news", known)).to.equal(known);
+        const withUnknowns = { ...known, SIGNALS_TABLE: pulumi.output("signals-4f2a9c1"), NEXT_QUEUE_URL: pulumi.output("https://q") };
+        expect(withinEnvironmentLimit("ingest-news", withUnknowns)).to.equal(withUnknowns);
+    });
+
+    it("refuses one that cannot fit, naming the function and the largest variables", () => {
+        const tooBig = { RISK_MARKET_DATA: "m".repeat(3500), RISK_LIMITS: "l".repeat(400), PROPOSALS_TABLE: pulumi.output("proposals-1") };
+        expect(() => withinEnvironmentLimit("risk-check", tooBig)).to.throw(
+            /^Function risk-check: its environment needs about 4\d{3} bytes, more than Lambda's 4096; largest: RISK_MARKET_DATA 3516 B, RISK_LIMITS 411 B, PROPOSALS_TABLE 175 B/,
+        );
     });
 });
