@@ -10,7 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface ProviderSecret {
-    /** Short id, e.g. `reddit-api`. */
+    /** Short id, e.g. `social-api`. */
     name: string;
     /** What the secret holds and its JSON shape, shown to the operator who fills it in. */
     description: string;

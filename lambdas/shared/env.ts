@@ -63,7 +63,6 @@ export const envVars = {
             error: "must be the ARN of a Secrets Manager secret",
         }),
     ),
-    SOURCE_FEEDS: jsonText(z.array(z.string().check(z.minLength(1), z.maxLength(2048))).check(z.minLength(1))),
     USER_POOL_ID: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, { error: "must be a Cognito user pool id" })),
     USER_POOL_CLIENT_ID: z.string().check(z.regex(/^[a-z0-9]{1,128}$/, { error: "must be a Cognito app client id" })),
     // Decision half of the pipeline (risk-check, propose, stream): configuration as JSON, checked by the domain schemas.

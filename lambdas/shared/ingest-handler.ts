@@ -31,7 +31,7 @@ import { createScheduleHandler, taskIdOf, type ScheduledTasks } from "./schedule
 type IngestRoute = "POST /ingest/social" | "POST /ingest/news";
 
 /**
- * The provider secret of ingest-social (PROVIDER_SECRET_ARN, "reddit-api"): Reddit's app credentials at the top level
+ * The provider secret of ingest-social (PROVIDER_SECRET_ARN, secret "social-api"): Reddit's app credentials at the top level
  * (as documented on the secret), Bluesky app-password credentials optionally under `bluesky`.
  */
 export const providerSecretSchema = z.object({

@@ -10,6 +10,8 @@
  * silently zero.
  */
 import type { StackConfig } from "../../config/stackConfig";
+import { fetchesPerRun, type SourceChannel } from "../../config/sources";
+import { parseSourcesConfig } from "../../lambdas/sources/config";
 import type { RecordedResource } from "../engine";
 import type { PriceEntry, PriceFile, PriceKey, ServiceKey } from "./prices";
 import {
@@ -564,9 +566,12 @@ export function projectCost(
         use.scheduledMs += fires * (SCHEDULED_RUN_MS[fnName] ?? DEFAULT_SCHEDULED_RUN_MS);
         use.traceEntries += fires;
         if (fnName.startsWith("ingest-")) {
+            // One fetch per configured source of the function's channel (SOURCES_CONFIG, built by config/sources.ts).
             let feeds = 1;
             try {
-                feeds = arr(JSON.parse(str(f.inputs.environment?.variables?.SOURCE_FEEDS) ?? "[null]")).length;
+                const channel = fnName.slice("ingest-".length) as SourceChannel;
+                const sources = parseSourcesConfig(JSON.parse(str(f.inputs.environment?.variables?.SOURCES_CONFIG) ?? "{}"));
+                feeds = Math.max(1, fetchesPerRun(sources, channel));
             } catch {
                 feeds = 1;
             }
