@@ -20,6 +20,7 @@ import {
     seedEntities,
     sourceServer,
     sqsEventOf,
+    capturing,
 } from "./support";
 
 /**
@@ -38,22 +39,6 @@ const FEED = fixtureText("rss-news.xml").replace(
     /<pubDate>[^<]*<\/pubDate>/g,
     `<pubDate>${new Date(Date.now() - 10 * 60_000).toUTCString()}</pubDate>`,
 );
-
-/** stdout lines (structured logs, EMF) of `action`, parsed. */
-async function capturing<T>(action: () => Promise<T>): Promise<{ result: T; lines: Record<string, any>[] }> {
-    const lines: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        return true;
-    }) as typeof write;
-    try {
-        const result = await action();
-        return { result, lines: lines.map((line) => JSON.parse(line)) };
-    } finally {
-        process.stdout.write = write;
-    }
-}
 
 describe("bundled handlers on the local servers (ingest-news → score)", function () {
     this.timeout(120_000);

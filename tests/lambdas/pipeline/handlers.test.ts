@@ -28,6 +28,7 @@ import {
     seedEntities,
     sourceServer,
     sqsEventOf,
+    capturing,
 } from "./support";
 
 /**
@@ -52,22 +53,6 @@ const queueUrlOf = (name: string) => `https://sqs.eu-central-1.amazonaws.com/000
 
 function context(requestId: string): Context {
     return { awsRequestId: requestId, getRemainingTimeInMillis: () => 120_000 } as unknown as Context;
-}
-
-/** Runs `action` while collecting the handler's stdout lines (structured logs and EMF metrics). */
-async function capturing<T>(action: () => Promise<T>): Promise<{ result: T; lines: Record<string, any>[] }> {
-    const lines: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        return true;
-    }) as typeof write;
-    try {
-        const result = await action();
-        return { result, lines: lines.map((line) => JSON.parse(line)) };
-    } finally {
-        process.stdout.write = write;
-    }
 }
 
 function emfCount(lines: Record<string, any>[], metric: string, dimension?: [string, string]): number {

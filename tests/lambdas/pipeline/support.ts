@@ -193,3 +193,19 @@ export async function scanAll(db: DynamoDBDocumentClient, table: string): Promis
     } while (ExclusiveStartKey);
     return items;
 }
+
+/** Runs `action` while collecting the handler's stdout lines (structured logs and EMF metrics). */
+export async function capturing<T>(action: () => Promise<T>): Promise<{ result: T; lines: Record<string, any>[] }> {
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        return true;
+    }) as typeof write;
+    try {
+        const result = await action();
+        return { result, lines: lines.map((line) => JSON.parse(line)) };
+    } finally {
+        process.stdout.write = write;
+    }
+}
