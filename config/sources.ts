@@ -11,10 +11,11 @@
  * The result is validated with the connectors' own schema, so `pulumi preview` stops on a source the functions would
  * refuse at run time, naming the entry.
  */
-import { parseSourcesConfig, SourcesConfigError, type SourcesConfig, type SourcesConfigInput } from "../lambdas/sources/registry";
+import type { Channel as SourceChannel } from "../lambdas/domain/signals";
+import { parseSourcesConfig, SourcesConfigError, type SourcesConfig, type SourcesConfigInput } from "../lambdas/sources/config";
 
-export const SOURCE_CHANNELS = ["social", "news", "regulatory"] as const;
-export type SourceChannel = (typeof SOURCE_CHANNELS)[number];
+/** The ingest channels, one function each (the domain's CHANNELS). */
+export { CHANNELS as SOURCE_CHANNELS, type Channel as SourceChannel } from "../lambdas/domain/signals";
 
 export interface SourceLists {
     social: string[];
@@ -91,7 +92,7 @@ export function sourcesFromLists(lists: SourceLists): { config: SourcesConfig; p
 }
 
 /** The part of the configuration one ingest function reads (its SOURCES_CONFIG). */
-export function channelSources(config: SourcesConfig, channel: SourceChannel): SourcesConfigInput {
+export function sourcesOfChannel(config: SourcesConfig, channel: SourceChannel): SourcesConfigInput {
     return { [channel]: config[channel] };
 }
 

@@ -13,7 +13,7 @@ import type { Grant } from "../lib/grants";
 import { TABLE_DESIGNS, type Data, type TableName } from "./data";
 import { routeAccessFor, ROUTES } from "./routes";
 import type { ProviderSecretName, Security } from "./security";
-import { channelSources, SOURCE_CHANNELS, type SourceChannel } from "../config/sources";
+import { sourcesOfChannel, SOURCE_CHANNELS, type SourceChannel } from "../config/sources";
 
 /** Hand-offs between pipeline steps; every work queue has its DLQ. */
 export const QUEUES = [
@@ -136,7 +136,7 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
             SIGNALS_TABLE: t.signals.name,
             TRACKED_ENTITIES_TABLE: t["tracked-entities"].name,
             NEXT_QUEUE_URL: queues["raw-signals"].queue.url,
-            SOURCES_CONFIG: JSON.stringify(channelSources(config.sources, channel)),
+            SOURCES_CONFIG: JSON.stringify(sourcesOfChannel(config.sources, channel)),
             PSEUDONYM_SECRET_ARN: pseudonymKey,
             ...(providerSecret ? { PROVIDER_SECRET_ARN: security.secrets.arns[providerSecret]! } : {}),
         },
@@ -287,8 +287,9 @@ export function buildCompute(config: StackConfig, security: Security, data: Data
             grants: [
                 table("tracked-entities", "read-write"),
                 table("agents-config", "read-write", ["byStatus"]),
-                // Erasure finds a person's signals by pseudonymous author and deletes them.
-                table("signals", "read-write", ["byAuthor"]),
+                // Erasure finds a person's signals by pseudonymous author (byAuthor), checks who else's signals come
+                // from the same raw payloads (byAgent, adapters/dynamo-signal-agent-index.ts) and deletes theirs.
+                table("signals", "read-write", ["byAuthor", "byAgent"]),
                 {
                     kind: "bucket-erase",
                     label: "raw-data",

@@ -30,28 +30,3 @@ export function sqsClient(): SQSClient {
 export function secretsManagerClient(): SecretsManagerClient {
     return new SecretsManagerClient({});
 }
-
-function lazy<T>(build: () => T): () => T {
-    let value: T | undefined;
-    return () => (value ??= build());
-}
-
-export interface AwsClients {
-    documentClient(): DynamoDBDocumentClient;
-    s3(): S3Client;
-    sqs(): SQSClient;
-    secretsManager(): SecretsManagerClient;
-}
-
-/**
- * All four clients, each built on first use. Convenient, but every bundle importing it carries all four clients: a
- * handler that needs fewer should call the single-client functions above.
- */
-export function awsClients(): AwsClients {
-    return {
-        documentClient: lazy(dynamoDocumentClient),
-        s3: lazy(s3Client),
-        sqs: lazy(sqsClient),
-        secretsManager: lazy(secretsManagerClient),
-    };
-}

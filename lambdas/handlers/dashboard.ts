@@ -1,6 +1,5 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createDocumentClient } from "../adapters/dynamo-items";
 import { DynamoOutcomeRepository } from "../adapters/dynamo-outcome-repository";
+import { dynamoDocumentClient } from "../adapters/aws-clients";
 import { DynamoProposalReader } from "../adapters/dynamo-proposal-reader";
 import { DynamoSignalAgentIndex } from "../adapters/dynamo-signal-agent-index";
 import { createDashboard, dashboardRoutes } from "../app/dashboard";
@@ -18,7 +17,7 @@ const env = loadEnv({
 });
 const logger = loggerFromEnv(env);
 // Only the DynamoDB client: adapters/aws-clients.ts would bundle the S3, SQS and Secrets Manager clients too.
-const db = createDocumentClient(new DynamoDBClient({}));
+const db = dynamoDocumentClient();
 const dashboard = createDashboard({
     proposals: new DynamoProposalReader(env.PROPOSALS_TABLE, db, logger),
     outcomes: new DynamoOutcomeRepository(env.OUTCOMES_TABLE, db),

@@ -1,8 +1,5 @@
 import type { Context } from "aws-lambda";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { createDocumentClient } from "../adapters/dynamo-items";
+import { dynamoDocumentClient, s3Client, secretsManagerClient } from "../adapters/aws-clients";
 import { DynamoAgentConfigRepository } from "../adapters/dynamo-agent-config-repository";
 import { DynamoOutcomeRepository } from "../adapters/dynamo-outcome-repository";
 import { DynamoProposalReader } from "../adapters/dynamo-proposal-reader";
@@ -45,10 +42,9 @@ if (env.MARKET_DATA_PROVIDER === "alphavantage" && env.MARKET_DATA_SECRET_ARN ==
 }
 const logger = loggerFromEnv(env);
 const metrics = invocationMetrics(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));
-// The clients this function uses (adapters/aws-clients.ts would bundle the SQS client too).
-const db = createDocumentClient(new DynamoDBClient({}));
-const s3 = new S3Client({});
-const secretsManager = new SecretsManagerClient({});
+const db = dynamoDocumentClient();
+const s3 = s3Client();
+const secretsManager = secretsManagerClient();
 const proposals = new DynamoProposalReader(env.PROPOSALS_TABLE, db, logger);
 const outcomes = new DynamoOutcomeRepository(env.OUTCOMES_TABLE, db);
 

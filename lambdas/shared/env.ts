@@ -54,7 +54,6 @@ export const envVars = {
     CURATED_DATA_BUCKET: bucketName,
     FEATURES_BUCKET: bucketName,
     EVAL_BUCKET: bucketName,
-    BACKTESTS_BUCKET: bucketName,
     NEXT_QUEUE_URL: queueUrl,
     DASHBOARD_UPDATES_QUEUE_URL: queueUrl,
     // An ARN only: the secret value is read at run time and never placed in the environment.

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { channelSources, fetchesPerRun, sourcesFromLists } from "../../config/sources";
+import { sourcesOfChannel, fetchesPerRun, sourcesFromLists } from "../../config/sources";
 
 const UA = "Example AG ops@example.com";
 
@@ -46,8 +46,8 @@ describe("config/sources: the stack's source lists as connector configuration", 
 
     it("gives each ingest function only its own channel", () => {
         const { config } = sourcesFromLists({ social: ["stocktwits:MSFT"], news: ["https://feeds.example.com/a.rss"], regulatory: [] });
-        expect(channelSources(config, "social")).to.deep.equal({ social: { stocktwits: { symbols: ["MSFT"] } } });
-        expect(Object.keys(channelSources(config, "news"))).to.deep.equal(["news"]);
+        expect(sourcesOfChannel(config, "social")).to.deep.equal({ social: { stocktwits: { symbols: ["MSFT"] } } });
+        expect(Object.keys(sourcesOfChannel(config, "news"))).to.deep.equal(["news"]);
     });
 
     it("names every entry it cannot read, with its key and position", () => {

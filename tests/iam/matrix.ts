@@ -217,6 +217,8 @@ export const MATRIX: Row[] = [
     // GDPR erasure: a person's signals by pseudonymous author, then their raw payloads with every version.
     { fn: "admin", allow: TABLE_READ_WRITE, on: table("signals") },
     { fn: "admin", allow: GSI_QUERY, on: index("signals", "byAuthor") },
+    // Whether anyone else's signal references a raw payload before it is deleted.
+    { fn: "admin", allow: GSI_QUERY, on: index("signals", "byAgent") },
     { fn: "admin", allow: KMS_DECRYPT, on: keyVia("dynamodb") },
     { fn: "admin", allow: ["s3:ListBucketVersions"], on: wholeBucket("raw-data") },
     ...["social", "news", "regulatory"].map((channel): Row => ({
