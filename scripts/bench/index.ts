@@ -40,7 +40,10 @@ async function main(): Promise<number> {
     printPipeline(pipeline, PIPELINE_TARGET_PER_SECOND);
     if (!pipeline.complete) missed.push(`pipeline run incomplete (${pipeline.failures} failures)`);
     if (pipeline.endToEndPerSecond < PIPELINE_TARGET_PER_SECOND)
-        missed.push(`pipeline ${Math.round(pipeline.endToEndPerSecond)} signals/s end to end < 1k/s`);
+        missed.push(
+            `pipeline ${Math.round(pipeline.endToEndPerSecond)} signals/s end to end < 1k/s ` +
+                `(this machine's storage ceiling: ${Math.round(pipeline.storageCeiling.perSecond)}/s)`,
+        );
     console.log(missed.length ? `\nMissed targets:\n  ${missed.join("\n  ")}` : "\nAll targets met.");
     return missed.length ? 1 : 0;
 }

@@ -25,12 +25,14 @@ import { performance } from "node:perf_hooks";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse } from "aws-lambda";
 import { mapBounded } from "../../lambdas/adapters/batching";
-import type { TrackedEntity } from "../../lambdas/domain/signals";
+import { DynamoSignalRepository } from "../../lambdas/adapters/dynamo-signal-repository";
+import type { SignalScore, TrackedEntity } from "../../lambdas/domain/signals";
 import { apiRoutes } from "../../lambdas/shared/api-schemas";
 import { createFuseHandler } from "../../lambdas/shared/fuse-handler";
 import { createIngestHandler } from "../../lambdas/shared/ingest-handler";
 import { socialSources } from "../../lambdas/sources/social-sources";
 import { createScoreHandler } from "../../lambdas/shared/score-handler";
+import { makeSignal } from "../../tests/lambdas/adapters/fixtures";
 import { PSEUDONYM_KEY, secretsServer, seedAgents, seedEntities, sourceServer, sqsEventOf } from "../../tests/lambdas/pipeline/support";
 import { startLocalAws, type LocalAws } from "../../tests/support/localAws";
 
@@ -62,11 +64,29 @@ export interface PipelineBenchResult {
     /** Records reported failed, and ERROR log lines (first few kept). */
     failures: number;
     errors: string[];
+    /** The storage path alone on the same servers: what this machine allows at most, whatever the handlers do. */
+    storageCeiling: StorageCeiling;
     /** Load average (1 min) before and after: the servers and other processes share the machine. */
     loadBefore: number;
     loadAfter: number;
     cpus: number;
 }
+
+/**
+ * The DynamoDB calls every signal needs in the pipeline's design, issued alone (no handler code, no SQS, no S3) through
+ * the real repository on the same DynamoDB Local: ingest's bySourceId query and conditional put, score's conditional
+ * update. Its rate is an upper bound for the end-to-end rate on this machine; its CPU per signal says why.
+ */
+export interface StorageCeiling {
+    signals: number;
+    perSecond: number;
+    /** CPU milliseconds per signal: this process (SDK clients) and the DynamoDB Local JVM. */
+    cpuMsPerSignal: { node: number; dynamoDbLocal?: number };
+}
+
+const CEILING_SIGNALS = 3_000;
+/** Requests in flight in the ceiling run: enough to keep DynamoDB Local saturated. */
+const CEILING_IN_FLIGHT = 32;
 
 const POSTS_PER_PAGE = 100;
 const PAGES = 30;
@@ -253,6 +273,44 @@ function jvmCpuSeconds(port: string): number | undefined {
         }
     } catch {}
     return undefined;
+}
+
+const CEILING_SCORE: SignalScore = {
+    score: 0.42,
+    confidence: 0.61,
+    factors: { sentiment: 0.7, credibility: 0.6, recency: 0.95, engagement: 0.3, novelty: 1 },
+    evidence: ["beat estimates", "guidance raised"],
+    scorer: "lexicon-v1",
+    scoredAt: "2026-11-20T13:00:01.000Z",
+};
+
+/** Per signal, the storage calls of ingest and score, CEILING_IN_FLIGHT signals at a time (after the pipeline's passes). */
+async function measureStorageCeiling(signals: DynamoSignalRepository, jvmCpu: () => number | undefined): Promise<StorageCeiling> {
+    const batch = Array.from({ length: CEILING_SIGNALS }, (_, n) =>
+        makeSignal(1_000_000 + n, { asset: ENTITIES[n % ENTITIES.length]!.symbol, agent: "social.bluesky", source: "bluesky" }),
+    );
+    const nodeBefore = process.cpuUsage();
+    const jvmBefore = jvmCpu();
+    const start = performance.now();
+    await mapBounded(batch, CEILING_IN_FLIGHT, async (signal) => {
+        await signals.keysBySourceId(signal.sourceId);
+        const [stored] = await signals.putManyIfNew([signal]);
+        if (stored?.result !== "created") throw new Error(`storage ceiling: ${signal.sourceId} was not created (${stored?.result})`);
+        await signals.saveScore(stored.key, CEILING_SCORE);
+    });
+    const seconds = (performance.now() - start) / 1000;
+    const node = process.cpuUsage(nodeBefore);
+    const jvmAfter = jvmCpu();
+    return {
+        signals: CEILING_SIGNALS,
+        perSecond: CEILING_SIGNALS / seconds,
+        cpuMsPerSignal: {
+            node: (node.user + node.system) / 1000 / CEILING_SIGNALS,
+            ...(jvmAfter === undefined || jvmBefore === undefined
+                ? {}
+                : { dynamoDbLocal: ((jvmAfter - jvmBefore) * 1000) / CEILING_SIGNALS }),
+        },
+    };
 }
 
 /** What one pass (warm-up or measured) collects; the consumers write into the current one. */
@@ -485,6 +543,10 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
         await Promise.all(consumers);
         capture.restore();
 
+        const storageCeiling = await measureStorageCeiling(new DynamoSignalRepository(tables["signals"], db), () =>
+            jvmCpuSeconds(dynamoPort),
+        );
+
         const end = pass.finishedAt ?? performance.now();
         const ingest = stageResult(pass.ingest);
         ingest.signals = created;
@@ -506,6 +568,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
                 node: (nodeCpu.user + nodeCpu.system) / 1e6,
                 ...(jvmAfter === undefined || cpuBefore.jvm === undefined ? {} : { dynamoDbLocal: jvmAfter - cpuBefore.jvm }),
             },
+            storageCeiling,
             failures: pass.failures + errorLines,
             errors: capture.state.errors,
             loadBefore,
@@ -556,6 +619,16 @@ export function printPipeline(result: PipelineBenchResult, target: number): void
     console.log(
         `  machine: ${result.cpus} CPUs shared by this process (handlers + fauxqs), the DynamoDB Local JVM and anything else; ` +
             `load average ${result.loadBefore.toFixed(1)} before, ${result.loadAfter.toFixed(1)} after`,
+    );
+    const ceiling = result.storageCeiling;
+    const cpu = ceiling.cpuMsPerSignal;
+    const cpuPerSignal = cpu.node + (cpu.dynamoDbLocal ?? 0);
+    console.log(
+        `  storage ceiling ${rate(ceiling.perSecond).padStart(3)}/s   ingest's bySourceId query + conditional put and score's conditional update ` +
+            `alone (no handler, SQS or S3), ${CEILING_IN_FLIGHT} signals in flight: CPU ${cpuPerSignal.toFixed(1)} ms/signal ` +
+            `(SDK ${cpu.node.toFixed(1)}` +
+            (cpu.dynamoDbLocal === undefined ? "" : `, DynamoDB Local ${cpu.dynamoDbLocal.toFixed(1)}`) +
+            `) → at most ~${rate((result.cpus * 1000) / cpuPerSignal)}/s on ${result.cpus} cores`,
     );
     if (!result.complete) console.log(`  INCOMPLETE: ${result.failures} failed records or error lines; ${result.errors.join("\n    ")}`);
 }
