@@ -1,7 +1,11 @@
 /**
- * Structured JSON logger: one JSON object per line, so CloudWatch Logs Insights can filter on any field.
- * Child loggers carry the correlation id of the request or message being handled.
+ * Structured JSON logs through AWS Lambda Powertools' Logger: one JSON object per line — level, message, timestamp,
+ * service, `xray_trace_id` when the function is traced (so a line leads to its X-Ray trace), plus the fields given —
+ * so CloudWatch Logs Insights can filter on any field. Child loggers carry the correlation id of the request or message
+ * being handled. Powertools writes WARN and ERROR through stderr and the rest through stdout; Lambda sends both to the
+ * function's log group. The use cases see only the small `Logger` port below.
  */
+import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,35 +23,26 @@ export interface Logger {
 export interface LoggerOptions {
     level: LogLevel;
     service: string;
+    /** Keys on every line of this logger and its children. */
     fields?: LogFields;
-    /** Where lines go; tests pass an array push. */
-    sink?: (line: string) => void;
 }
 
-const writeToStdout = (line: string): void => {
-    process.stdout.write(`${line}\n`);
-};
+export function createLogger({ level, service, fields = {} }: LoggerOptions): Logger {
+    return asLogger(new PowertoolsLogger({ serviceName: service, logLevel: level, persistentKeys: fields }));
+}
 
-export function createLogger({ level, service, fields = {}, sink = writeToStdout }: LoggerOptions): Logger {
-    const threshold = LOG_LEVELS.indexOf(level);
-    const log = (entryLevel: LogLevel, message: string, entryFields: LogFields = {}): void => {
-        if (LOG_LEVELS.indexOf(entryLevel) < threshold) return;
-        const entry = { timestamp: new Date().toISOString(), level: entryLevel, service, message, ...fields, ...entryFields };
-        sink(JSON.stringify(entry, serializeErrors));
-    };
+function asLogger(logger: PowertoolsLogger): Logger {
     return {
-        debug: (message, entryFields) => log("DEBUG", message, entryFields),
-        info: (message, entryFields) => log("INFO", message, entryFields),
-        warn: (message, entryFields) => log("WARN", message, entryFields),
-        error: (message, entryFields) => log("ERROR", message, entryFields),
-        child: (childFields) => createLogger({ level, service, sink, fields: { ...fields, ...childFields } }),
+        debug: (message, fields = {}) => logger.debug(message, fields),
+        info: (message, fields = {}) => logger.info(message, fields),
+        warn: (message, fields = {}) => logger.warn(message, fields),
+        error: (message, fields = {}) => logger.error(message, fields),
+        child: (fields) => {
+            const child = logger.createChild();
+            child.appendPersistentKeys(fields);
+            return asLogger(child);
+        },
     };
-}
-
-/** Error objects stringify to {} by default; keep what helps debugging. */
-function serializeErrors(_key: string, value: unknown): unknown {
-    if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-    return value;
 }
 
 /** The logger every handler builds at cold start from its parsed environment. */

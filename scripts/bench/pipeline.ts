@@ -220,23 +220,26 @@ function keysIn(message: Message): number {
 }
 
 /**
- * Handler output goes to stdout as in Lambda (JSON logs, EMF metrics): kept off the terminal, but still produced, so
- * its cost counts. Counts what the bench needs from it: signals created per ingest run, and ERROR lines.
+ * Handler output goes to stdout and stderr as in Lambda (JSON logs — Powertools writes WARN and ERROR through stderr —
+ * and EMF metrics): kept off the terminal, but still produced, so its cost counts. Counts what the bench needs from
+ * it: signals created per ingest run, and ERROR lines.
  */
-function captureStdout() {
-    const write = process.stdout.write;
+function captureOutput() {
+    const streams = [process.stdout, process.stderr];
+    const writes = streams.map((stream) => stream.write);
     const state = { created: 0, errors: [] as string[], errorCount: 0 };
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-        for (const line of String(chunk).split("\n")) {
-            if (line.includes('"ingest finished"')) state.created += Number((JSON.parse(line) as { created?: number }).created ?? 0);
-            else if (line.includes('"level":"ERROR"')) {
-                state.errorCount++;
-                if (state.errors.length < 5) state.errors.push(line.slice(0, 400));
+    for (const stream of streams)
+        stream.write = ((chunk: string | Uint8Array) => {
+            for (const line of String(chunk).split("\n")) {
+                if (line.includes('"ingest finished"')) state.created += Number((JSON.parse(line) as { created?: number }).created ?? 0);
+                else if (line.includes('"level":"ERROR"')) {
+                    state.errorCount++;
+                    if (state.errors.length < 5) state.errors.push(line.slice(0, 400));
+                }
             }
-        }
-        return true;
-    }) as typeof write;
-    return { state, restore: () => (process.stdout.write = write) };
+            return true;
+        }) as typeof stream.write;
+    return { state, restore: () => streams.forEach((stream, index) => (stream.write = writes[index]!)) };
 }
 
 /** AWS API requests by operation (DynamoDB/SQS by X-Amz-Target, S3 by method), seen on node:http's diagnostics channel. */
@@ -429,7 +432,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
             }),
         );
 
-        const capture = captureStdout();
+        const capture = captureOutput();
         cleanups.push(capture.restore);
         let current: Pass | undefined;
         const checkDone = (pass: Pass, at: number) => {

@@ -5,6 +5,7 @@ import type { RecordedResource } from "../../offline/engine";
 import { ACCESS_LOG_FORMAT } from "../../components/ApiWithAuth";
 import { CORRELATION_ID_PLACEHOLDER, LogQueries } from "../../components/LogQueries";
 import { createLogger } from "../../lambdas/shared/logger";
+import { capturingOutput } from "../support/output";
 
 const QUERY = "aws:cloudwatch/queryDefinition:QueryDefinition";
 const FUNCTION_LOGS = ["/aws/lambda/ai-investment-test-score", "/aws/lambda/ai-investment-test-decision"];
@@ -50,17 +51,16 @@ describe("LogQueries", () => {
         for (const field of shown.filter((f: string) => !f.startsWith("@"))) expect(logged, field).to.include(field);
     });
 
-    it("follows one correlation id through every function and the API access log", () => {
+    it("follows one correlation id through every function and the API access log", async () => {
         const q = query("correlation-id").inputs;
         expect(q.logGroupNames).to.deep.equal([...FUNCTION_LOGS, ACCESS_LOGS]);
         expect(q.queryString).to.contain(`correlationId = "${CORRELATION_ID_PLACEHOLDER}"`);
         expect(q.queryString).to.contain(`requestId = "${CORRELATION_ID_PLACEHOLDER}"`);
         expect(q.queryString).to.match(/sort @timestamp asc/);
         // The field name is the one the logger writes for a request's child logger.
-        const lines: string[] = [];
-        createLogger({ level: "INFO", service: "score", sink: (line) => lines.push(line) })
-            .child({ correlationId: "abc" })
-            .info("hello");
+        const { lines } = await capturingOutput(async () =>
+            createLogger({ level: "INFO", service: "score" }).child({ correlationId: "abc" }).info("hello"),
+        );
         expect(JSON.parse(lines[0]!)).to.have.property("correlationId", "abc");
         expect(Object.keys(JSON.parse(ACCESS_LOG_FORMAT))).to.include("requestId");
     });

@@ -6,6 +6,7 @@ import { FUNCTION_NAMES } from "../../config/stackConfig";
 import { apiRoutes } from "../../lambdas/shared/api-schemas";
 import { validBodies } from "./fixtures/request-bodies";
 import { bodyOf, fixture, rejectionOf, restEvent } from "./support";
+import { capturingOutput } from "../support/output";
 
 /** The real handler modules, loaded the way Lambda loads them: environment first, then import. */
 
@@ -84,16 +85,10 @@ const PROBED_AS_VIEWER = new Set([
 
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 
-/** Runs `action` while collecting what the handler logs to stdout (one JSON object per line). */
-async function capturingStdout<T>(action: () => Promise<T>): Promise<{ result: T; logs: Record<string, unknown>[] }> {
-    const lines: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string) => lines.push(...chunk.split("\n").filter(Boolean)) > 0) as typeof write;
-    try {
-        return { result: await action(), logs: lines.map((line) => JSON.parse(line)) };
-    } finally {
-        process.stdout.write = write;
-    }
+/** Runs `action` while collecting what the handler logs (one JSON object per line). */
+async function capturingLogs<T>(action: () => Promise<T>): Promise<{ result: T; logs: Record<string, unknown>[] }> {
+    const { result, lines } = await capturingOutput(action);
+    return { result, logs: lines.map((line) => JSON.parse(line)) };
 }
 
 describe("lambdas/handlers", () => {
@@ -125,13 +120,13 @@ describe("lambdas/handlers", () => {
         for (const [route, name] of Object.entries(apiRoutes)) {
             const groups = PROBED_AS_VIEWER.has(route) ? "viewer" : "analyst";
             const event = restEvent(route, { groups, body: (validBodies as Record<string, unknown>)[route] });
-            const { result } = await capturingStdout(() => handlers.get(name)!(event) as Promise<APIGatewayProxyResult>);
+            const { result } = await capturingLogs(() => handlers.get(name)!(event) as Promise<APIGatewayProxyResult>);
             expect(result.statusCode, route).to.equal(PROBED_AS_VIEWER.has(route) ? 403 : (IMPLEMENTED_STATUS[route] ?? 501));
         }
     });
 
     it("health answers 200 with service, environment, version, runtime and status", async () => {
-        const { result, logs } = await capturingStdout(
+        const { result, logs } = await capturingLogs(
             () => handlers.get("health")!(fixture("rest-event-health.json")) as Promise<APIGatewayProxyResult>,
         );
         expect(result.statusCode).to.equal(200);
@@ -158,17 +153,17 @@ describe("lambdas/handlers", () => {
         // Only the malformed record: the valid one would make the function read DynamoDB (tests/lambdas/pipeline/ does).
         const event = fixture<SQSEvent>("sqs-event.json");
         event.Records = event.Records.slice(1);
-        const sqs = await capturingStdout(() => handlers.get("score")!(event) as Promise<SQSBatchResponse>);
+        const sqs = await capturingLogs(() => handlers.get("score")!(event) as Promise<SQSBatchResponse>);
         expect(sqs.result.batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[0]!.messageId }]);
         expect(sqs.logs.map((entry) => entry["code"])).to.deep.equal(["INVALID_MESSAGE"]);
     });
 
     it("ingest-social runs its schedule (no sources configured: nothing read) and rejects a schedule meant for another source", async () => {
         const ingestSocial = handlers.get("ingest-social")!;
-        const { result, logs } = await capturingStdout(() => ingestSocial({ task: "ingest", source: "social" }));
+        const { result, logs } = await capturingLogs(() => ingestSocial({ task: "ingest", source: "social" }));
         expect(result).to.equal(undefined);
         expect(logs.map((entry) => entry["message"])).to.include.members(["no sources configured for this channel", "ingest finished"]);
-        const { result: misrouted } = await capturingStdout(() => rejectionOf(ingestSocial({ task: "ingest", source: "news" })));
+        const { result: misrouted } = await capturingLogs(() => rejectionOf(ingestSocial({ task: "ingest", source: "news" })));
         expect(misrouted.message).to.include("does not run scheduled task ingest:news");
     });
 

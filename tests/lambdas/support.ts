@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { createLogger, type LogLevel } from "../../lambdas/shared/logger";
+import type { LogLevel } from "../../lambdas/shared/logger";
+import { recordingLogger } from "../support/recording-logger";
 
 /** A fresh copy of a recorded event shape from tests/lambdas/fixtures/. */
 export function fixture<T>(name: string): T {
@@ -9,9 +10,7 @@ export function fixture<T>(name: string): T {
 }
 
 export function capturingLogger(level: LogLevel = "DEBUG") {
-    const entries: Record<string, unknown>[] = [];
-    const logger = createLogger({ level, service: "test", sink: (line) => entries.push(JSON.parse(line)) });
-    return { logger, entries };
+    return recordingLogger(level);
 }
 
 export const ALLOWED_ORIGIN = "https://app.ai-investment.example";

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { DynamoConnectionRepository } from "../../../lambdas/adapters/dynamo-connection-repository";
 import { bundledHandlers, type BundledHandler } from "../../support/bundled";
 import { startLocalAws } from "../../support/localAws";
+import { capturingOutput } from "../../support/output";
 import { uniqueName } from "../adapters/fixtures";
 import { sqsEvent } from "./helpers";
 
@@ -82,16 +83,7 @@ describe("stream bundle: dashboard updates pushed over the bundled API Gateway M
         }
         const update = { type: "proposal.created", entityId: "p-1", correlationId: "corr-p-1", emittedAt: new Date().toISOString() };
 
-        const lines: string[] = [];
-        const write = process.stdout.write;
-        process.stdout.write = ((chunk: string | Uint8Array) =>
-            lines.push(...String(chunk).split("\n").filter(Boolean)) > 0) as typeof write;
-        let result: SQSBatchResponse;
-        try {
-            result = (await handler(sqsEvent([update]))) as SQSBatchResponse;
-        } finally {
-            process.stdout.write = write;
-        }
+        const { result, lines } = await capturingOutput(() => handler(sqsEvent([update])) as Promise<SQSBatchResponse>);
 
         // EMF: one push delivered, one recognised as GoneException (the modelled error type survived bundling).
         const pushes = lines.map((line) => JSON.parse(line)).filter((line) => "DashboardPushes" in line);

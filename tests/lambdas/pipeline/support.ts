@@ -9,7 +9,9 @@ import type { SQSEvent, SQSRecord } from "aws-lambda";
 import type { TrackedEntity } from "../../../lambdas/domain/signals";
 import { DynamoAgentConfigRepository } from "../../../lambdas/adapters/dynamo-agent-config-repository";
 import { DynamoEntityRepository } from "../../../lambdas/adapters/dynamo-entity-repository";
-import { createLogger, type Logger } from "../../../lambdas/shared/logger";
+import type { Logger } from "../../../lambdas/shared/logger";
+import { capturingOutput } from "../../support/output";
+import { recordingLogger } from "../../support/recording-logger";
 
 export const PSEUDONYM_KEY = randomBytes(32);
 
@@ -49,8 +51,7 @@ export async function seedAgents(db: DynamoDBDocumentClient, table: string, weig
 
 /** Log lines as objects, for assertions; nothing reaches stdout. */
 export function memoryLogger(): { logger: Logger; entries: Record<string, unknown>[] } {
-    const entries: Record<string, unknown>[] = [];
-    return { logger: createLogger({ level: "DEBUG", service: "test", sink: (line) => entries.push(JSON.parse(line)) }), entries };
+    return recordingLogger("DEBUG");
 }
 
 export type Route = (request: IncomingMessage, body: string) => { status: number; contentType?: string; body: string | Buffer };
@@ -194,18 +195,8 @@ export async function scanAll(db: DynamoDBDocumentClient, table: string): Promis
     return items;
 }
 
-/** Runs `action` while collecting the handler's stdout lines (structured logs and EMF metrics). */
+/** Runs `action` while collecting the handler's output lines (structured logs and EMF metrics), parsed. */
 export async function capturing<T>(action: () => Promise<T>): Promise<{ result: T; lines: Record<string, any>[] }> {
-    const lines: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        return true;
-    }) as typeof write;
-    try {
-        const result = await action();
-        return { result, lines: lines.map((line) => JSON.parse(line)) };
-    } finally {
-        process.stdout.write = write;
-    }
+    const { result, lines } = await capturingOutput(action);
+    return { result, lines: lines.map((line) => JSON.parse(line)) };
 }
