@@ -1,4 +1,3 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import * as z from "../zod";
 import type { Channel, SourceKind } from "../domain/signals";
 import {
@@ -13,6 +12,7 @@ import {
 } from "./connector";
 import { redactUrl } from "./http";
 import { clip, htmlToText, isoFromFeedDate, stableId } from "./normalize";
+import { childElements, describeXmlError, ownText, readXml, type XmlElement } from "../shared/xml";
 
 /**
  * RSS 2.0, RSS 1.0 (RDF) and Atom feeds. Used for news feeds and, configured with their own kind and the regulatory
@@ -58,18 +58,32 @@ export function createRssConnector(options: RssConnectorOptions): SourceConnecto
 
 const ARRAY_PATHS = new Set(["rss.channel.item", "feed.entry", "feed.entry.link", "rdf:RDF.item", "rss.channel.item.category"]);
 
-const xmlParser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "@_",
-    textNodeName: "#text",
-    // Ids such as "12345" or "0001" must stay strings.
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-    // Entities are decoded by htmlToText after stripping markup, so "&lt;b&gt;" in a title stays text.
-    htmlEntities: false,
-    isArray: (_name, jpath) => ARRAY_PATHS.has(String(jpath)),
-});
+/**
+ * The document as plain values, the shape the field readers below take: an element with neither attributes nor child
+ * elements is its trimmed text ("" when empty); any other is an object of `@_<attribute>` strings, child elements by
+ * qualified name (repeated ones, and those on ARRAY_PATHS, as arrays) and its own text as `#text` when there is some.
+ * Values are never converted: ids such as "12345" or "0001" stay strings. Entities are decoded by htmlToText after
+ * stripping markup, so "&lt;b&gt;" in a title stays text.
+ */
+function toValue(element: XmlElement, path: string): unknown {
+    const attributes = Object.entries(element.attributes);
+    const children = childElements(element);
+    const text = ownText(element).trim();
+    if (attributes.length === 0 && children.length === 0) return text;
+    // No prototype: an element or attribute named __proto__ is just a key.
+    const value: Record<string, unknown> = Object.create(null);
+    for (const [name, attribute] of attributes) value[`@_${name}`] = attribute;
+    for (const child of children) {
+        const childPath = `${path}.${child.name}`;
+        const childValue = toValue(child, childPath);
+        const existing = value[child.name];
+        if (Array.isArray(existing)) existing.push(childValue);
+        else if (existing !== undefined) value[child.name] = [existing, childValue];
+        else value[child.name] = ARRAY_PATHS.has(childPath) ? [childValue] : childValue;
+    }
+    if (text !== "") value["#text"] = text;
+    return value;
+}
 
 /** Text content of a parsed XML node: a string, a {"#text"} object, or nothing. */
 function textOf(node: unknown): string | undefined {
@@ -161,16 +175,9 @@ function locator(path: string[], names: Record<string, string>) {
 
 export function readFeed(raw: RawPayload): FeedDocument | { ok: false; reason: string } {
     if (raw.body.trim() === "") return { ok: false, reason: "payload: empty body" };
-    const valid = XMLValidator.validate(raw.body);
-    if (valid !== true) {
-        return { ok: false, reason: `payload: not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})` };
-    }
-    let doc: Record<string, unknown>;
-    try {
-        doc = xmlParser.parse(raw.body) as Record<string, unknown>;
-    } catch (error) {
-        return { ok: false, reason: `payload: XML could not be read: ${error instanceof Error ? error.message : String(error)}` };
-    }
+    const xml = readXml(raw.body);
+    if (!xml.ok) return { ok: false, reason: `payload: not well-formed XML: ${describeXmlError(xml.error)}` };
+    const doc: Record<string, unknown> = { [xml.root.name]: toValue(xml.root, xml.root.name) };
     const rss = doc["rss"] as Record<string, unknown> | undefined;
     if (rss !== undefined) {
         const channel = rss["channel"];
@@ -195,8 +202,7 @@ export function readFeed(raw: RawPayload): FeedDocument | { ok: false; reason: s
         const path = ["rdf:RDF", "item"];
         return { ok: true, path, entries: asObjects(items).map(rssEntry), locate: locator(path, { ...RSS_FIELDS, date: "dc:date" }) };
     }
-    const root = Object.keys(doc).find((key) => key !== "?xml") ?? "(none)";
-    return { ok: false, reason: `payload: root element ${root} is neither rss, feed (Atom) nor rdf:RDF` };
+    return { ok: false, reason: `payload: root element ${xml.root.name} is neither rss, feed (Atom) nor rdf:RDF` };
 }
 
 function stripQuery(link: string): string {

@@ -124,6 +124,16 @@ describe("lambdas/sources/rss", () => {
             ]);
         });
 
+        it("does not expand entities a DOCTYPE declares (XXE, billion laughs)", () => {
+            const body = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+                <!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>t</title>
+                <item><title>&b; &x;</title><link>https://news.example-markets.com/x/1</link><pubDate>Fri, 03 Jan 2025 16:05:00 GMT</pubDate></item>
+                </channel></rss>`;
+            const { items, rejected } = parseFeed(xml(body));
+            expect(rejected).to.deep.equal([]);
+            expect(items.map((item) => item.title)).to.deep.equal(["&b; &x;"]);
+        });
+
         it("reads a feed without items as no items and no rejections", () => {
             expect(parseFeed(xml(rssWith("")))).to.deep.equal({ items: [], rejected: [] });
         });
