@@ -53,9 +53,10 @@ const LAMBDA_CREDENTIAL_PROVIDER = "./lambdas/adapters/lambda-credential-provide
 /**
  * A generated SDK schema file (`@aws-sdk/client-x/dist-es/schemas/schemas_0.js`) holds every shape of its service,
  * with trait objects such as `{ [_hH]: _xaebo }` whose keys are the file's own string constants. esbuild must assume
- * that a computed key can run code (a `toString`), so it keeps every shape: ~66 KB of S3 shapes for a function that
- * calls PutObject. Substituting the constants' string literals for those keys is the same object, and lets esbuild drop
- * the shapes no bundled command reaches.
+ * that a computed key can run code (a `toString`), so it keeps every shape (it was ~66 KB of S3 shapes for a function
+ * that called PutObject, when the functions still bundled the S3 client; for SQS, the shapes of queue administration
+ * in a function that sends messages). Substituting the constants' string literals for those keys is the same object,
+ * and lets esbuild drop the shapes no bundled command reaches.
  */
 const SDK_SCHEMA_FILE =
     /[\\/]node_modules[\\/]@aws-sdk[\\/][^\\/]+[\\/]dist-es[\\/](?:submodules[\\/][^\\/]+[\\/])?schemas[\\/]schemas_\d+\.js$/;
@@ -74,7 +75,8 @@ export function literalSchemaKeys(source: string): string {
 /**
  * `HttpProtocol` loads the event-stream codec with `import()` the first time an operation with an event-stream member
  * runs; esbuild inlines dynamic imports, so every bundle carried ~15 KB of codec. No command the handlers send streams
- * events (DynamoDB, S3 Get/Put/Delete/List, SQS, Secrets Manager, PostToConnection), so that import gets a module that
+ * events (DynamoDB, SQS, Secrets Manager, PostToConnection; S3 is not an SDK client, see lambdas/adapters/s3-http.ts),
+ * so that import gets a module that
  * says so instead. A static import of the same path (a client whose runtime config needs event streams) is untouched.
  */
 const EVENT_STREAMS = "@smithy/core/event-streams";

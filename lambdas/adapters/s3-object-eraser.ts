@@ -6,10 +6,8 @@
  * delete marker of the key is deleted by version id (ListObjectVersions + DeleteObjects), which is what erasure needs.
  * Local S3 stand-ins without versioning (fauxqs) run with purgeVersions off.
  */
-import { DeleteObjectsCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { chunk } from "./batching";
-
-export type S3Sender = Pick<S3Client, "send">;
+import type { ObjectIdentifier, S3Api } from "./s3-http";
 
 export interface ObjectEraserOptions {
     /** Delete every version of each key (versioned buckets). Default true. */
@@ -26,17 +24,12 @@ export class ObjectExistsError extends Error {
     }
 }
 
-interface ObjectIdentifier {
-    Key: string;
-    VersionId?: string;
-}
-
 export class S3ObjectEraser {
     private readonly purgeVersions: boolean;
 
     constructor(
         private readonly bucket: string,
-        private readonly client: S3Sender,
+        private readonly client: Pick<S3Api, "putObject" | "deleteObjects" | "listObjectVersions">,
         options: ObjectEraserOptions = {},
     ) {
         this.purgeVersions = options.purgeVersions ?? true;
@@ -49,13 +42,12 @@ export class S3ObjectEraser {
         if (this.purgeVersions) {
             for (const key of unique) targets.push(...(await this.versionsOf(key)));
         } else {
-            targets.push(...unique.map((Key) => ({ Key })));
+            targets.push(...unique.map((key) => ({ key })));
         }
         const failed: string[] = [];
         for (const part of chunk(targets, 1000)) {
-            const out = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: part, Quiet: true } }));
-            for (const error of out.Errors ?? [])
-                failed.push(`${error.Key}${error.VersionId ? `@${error.VersionId}` : ""} (${error.Code})`);
+            for (const error of await this.client.deleteObjects(this.bucket, part))
+                failed.push(`${error.key}${error.versionId ? `@${error.versionId}` : ""} (${error.code})`);
         }
         if (failed.length > 0)
             throw new Error(`Could not delete ${failed.length} object versions from ${this.bucket}: ${failed.join(", ")}`);
@@ -67,9 +59,7 @@ export class S3ObjectEraser {
         const body = JSON.stringify(value);
         if (body === undefined) throw new Error(`putOnce ${key}: value is not JSON-serialisable`);
         try {
-            await this.client.send(
-                new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: "application/json", IfNoneMatch: "*" }),
-            );
+            await this.client.putObject({ bucket: this.bucket, key, body, contentType: "application/json", ifNoneMatch: "*" });
         } catch (error) {
             if (error instanceof Error && (error.name === "PreconditionFailed" || error.name === "ConditionalRequestConflict")) {
                 throw new ObjectExistsError(this.bucket, key);
@@ -81,18 +71,18 @@ export class S3ObjectEraser {
     /** Every version and delete marker of exactly this key (the listing is by prefix, so longer keys are dropped). */
     private async versionsOf(key: string): Promise<ObjectIdentifier[]> {
         const versions: ObjectIdentifier[] = [];
-        let KeyMarker: string | undefined;
-        let VersionIdMarker: string | undefined;
+        let keyMarker: string | undefined;
+        let versionIdMarker: string | undefined;
         for (;;) {
-            const out = await this.client.send(
-                new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: key, KeyMarker, VersionIdMarker }),
-            );
-            for (const entry of [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])]) {
-                if (entry.Key === key && entry.VersionId !== undefined) versions.push({ Key: key, VersionId: entry.VersionId });
+            const page = await this.client.listObjectVersions(this.bucket, { prefix: key, keyMarker, versionIdMarker });
+            for (const entry of page.versions) {
+                if (entry.key === key && entry.versionId !== undefined) versions.push({ key, versionId: entry.versionId });
             }
-            if (!out.IsTruncated) return versions;
-            KeyMarker = out.NextKeyMarker;
-            VersionIdMarker = out.NextVersionIdMarker;
+            if (!page.isTruncated) return versions;
+            if (page.nextKeyMarker === undefined && page.nextVersionIdMarker === undefined)
+                throw new Error(`ListObjectVersions of ${this.bucket} is truncated without a next marker`);
+            keyMarker = page.nextKeyMarker;
+            versionIdMarker = page.nextVersionIdMarker;
         }
     }
 }

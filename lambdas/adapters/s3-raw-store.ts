@@ -2,11 +2,9 @@
  * Objects of one bucket: raw payloads (`<source>/yyyy/mm/dd/HH/<id>.json`, seed 002) and the JSON outputs of the
  * curated, features and eval stages.
  */
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type * as z from "../zod";
 import { chunk } from "./batching";
-
-export type S3Sender = Pick<S3Client, "send">;
+import type { S3Api } from "./s3-http";
 
 export interface PutOptions {
     /**
@@ -28,7 +26,7 @@ const MAX_METADATA_BYTES = 2048;
 export class S3RawStore {
     constructor(
         private readonly bucket: string,
-        private readonly client: S3Sender,
+        private readonly client: Pick<S3Api, "putObject" | "getObject" | "deleteObjects">,
     ) {}
 
     async putRaw(
@@ -39,16 +37,14 @@ export class S3RawStore {
         options: PutOptions = {},
     ): Promise<void> {
         checkMetadata(key, metadata);
-        await this.client.send(
-            new PutObjectCommand({
-                Bucket: this.bucket,
-                Key: key,
-                Body: body,
-                ContentType: contentType,
-                Metadata: metadata,
-                ...(options.kms ? { ServerSideEncryption: "aws:kms" as const, SSEKMSKeyId: options.kms.keyId } : {}),
-            }),
-        );
+        await this.client.putObject({
+            bucket: this.bucket,
+            key,
+            body,
+            contentType,
+            metadata,
+            ...(options.kms ? { kms: options.kms } : {}),
+        });
     }
 
     async putJson(key: string, value: unknown, metadata: Record<string, string> = {}, options: PutOptions = {}): Promise<void> {
@@ -60,9 +56,7 @@ export class S3RawStore {
     /** The object, or undefined when the key does not exist. */
     async get(key: string): Promise<StoredObject | undefined> {
         try {
-            const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-            const bytes = await out.Body!.transformToByteArray();
-            return { body: Buffer.from(bytes), contentType: out.ContentType, metadata: out.Metadata ?? {} };
+            return await this.client.getObject(this.bucket, key);
         } catch (error) {
             if (error instanceof Error && error.name === "NoSuchKey") return undefined;
             throw error;
@@ -91,10 +85,11 @@ export class S3RawStore {
     async deleteMany(keys: readonly string[]): Promise<void> {
         const failed: string[] = [];
         for (const part of chunk([...new Set(keys)], 1000)) {
-            const out = await this.client.send(
-                new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: part.map((Key) => ({ Key })), Quiet: true } }),
+            const errors = await this.client.deleteObjects(
+                this.bucket,
+                part.map((key) => ({ key })),
             );
-            for (const error of out.Errors ?? []) failed.push(`${error.Key} (${error.Code})`);
+            for (const error of errors) failed.push(`${error.key} (${error.code})`);
         }
         if (failed.length > 0) throw new Error(`Could not delete ${failed.length} objects from ${this.bucket}: ${failed.join(", ")}`);
     }

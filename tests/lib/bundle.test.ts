@@ -59,12 +59,12 @@ describe("handler bundling", function () {
             }
         });
 
-        it("keeps the S3 shapes of the commands a handler sends and drops the others", async () => {
+        it("keeps the SQS shapes of the commands a handler sends and drops the others", async () => {
             const { code } = await buildHandlerBundle("lambdas/handlers/score.ts");
-            // score stores features with PutObject; nothing in it touches S3 bucket analytics.
-            expect(code).to.include('"PutObjectRequest"');
-            expect(code).not.to.include("PutBucketAnalyticsConfiguration");
-            expect(code).not.to.include("AnalyticsAndOperator");
+            // score queues scored signals with SendMessageBatch; nothing in it manages queue permissions or DLQ sources.
+            expect(code).to.include('"SendMessageBatchRequestEntry"');
+            expect(code).not.to.include("AddPermission");
+            expect(code).not.to.include("ListDeadLetterSourceQueues");
         });
 
         it("swaps the lazily loaded event-stream codec for a module that names why it is missing", async () => {

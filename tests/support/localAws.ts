@@ -28,6 +28,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { FauxqsServer } from "fauxqs" with { "resolution-mode": "import" };
 import type { TABLE_DESIGNS, TableName } from "../../stacks/data";
+import { S3Http } from "../../lambdas/adapters/s3-http";
 
 export const LOCAL_REGION = "eu-central-1";
 const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
@@ -67,6 +68,8 @@ export interface LocalAws {
     documentClient(): DynamoDBDocumentClient;
     sqsClient(): SQSClient;
     s3Client(): S3Client;
+    /** The Lambda code's S3 adapter (lambdas/adapters/s3-http.ts) on fauxqs, path style. */
+    s3Http(): S3Http;
     /** Every table of TABLE_DESIGNS as `<prefix>-<name>`, TTL enabled where designed; returns design name → table name. */
     createTables(prefix: string): Promise<Record<TableName, string>>;
     createQueue(name: string, options?: QueueOptions): Promise<LocalQueue>;
@@ -154,6 +157,7 @@ async function start(): Promise<LocalAws> {
     const sqsClient = () => track(new SQSClient({ ...common, endpoint: fauxqsEndpoint }));
     // Virtual-hosted style would need `<bucket>.127.0.0.1` to resolve; path style needs nothing.
     const s3Client = () => track(new S3Client({ ...common, endpoint: fauxqsEndpoint, forcePathStyle: true }));
+    const s3Http = () => new S3Http({ region: LOCAL_REGION, endpoint: fauxqsEndpoint, credentials: CREDENTIALS });
     const admin = { dynamo: dynamoClient(), sqs: sqsClient(), s3: s3Client() };
 
     let stopping: Promise<void> | undefined;
@@ -166,6 +170,7 @@ async function start(): Promise<LocalAws> {
         documentClient: () => track(DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } })),
         sqsClient,
         s3Client,
+        s3Http,
         async createTables(prefix) {
             const all = loadDesigns();
             const names = Object.fromEntries(Object.keys(all).map((name) => [name, `${prefix}-${name}`])) as Record<TableName, string>;

@@ -1,20 +1,23 @@
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import * as z from "zod";
-import { S3RawStore, type S3Sender } from "../../../lambdas/adapters/s3-raw-store";
+import type { PutObjectInput, S3Http } from "../../../lambdas/adapters/s3-http";
+import { S3RawStore } from "../../../lambdas/adapters/s3-raw-store";
 import { startLocalAws } from "../../support/localAws";
 import { rejectionOf, uniqueName } from "./fixtures";
 
 describe("S3RawStore (fauxqs)", function () {
     let s3: S3Client;
+    let s3Http: S3Http;
     let bucket: string;
     let store: S3RawStore;
 
     before(async function () {
         const aws = await startLocalAws();
         s3 = aws.s3Client();
+        s3Http = aws.s3Http();
         bucket = await aws.createBucket(uniqueName("raw"));
-        store = new S3RawStore(bucket, s3);
+        store = new S3RawStore(bucket, s3Http);
     });
 
     const keysIn = async (prefix: string) => {
@@ -39,20 +42,17 @@ describe("S3RawStore (fauxqs)", function () {
 
     it("sends the SSE-KMS header only when asked", async function () {
         // fauxqs accepts but does not record SSE headers, so the request itself is checked.
-        const puts: PutObjectCommand["input"][] = [];
-        const capturing: S3Sender = {
-            send: ((command: unknown) => {
-                if (command instanceof PutObjectCommand) puts.push(command.input);
-                return s3.send(command as never);
-            }) as S3Sender["send"],
-        };
+        const puts: PutObjectInput[] = [];
+        const capturing = Object.assign(Object.create(s3Http) as S3Http, {
+            putObject: (input: PutObjectInput) => {
+                puts.push(input);
+                return s3Http.putObject(input);
+            },
+        });
         const kmsStore = new S3RawStore(bucket, capturing);
         await kmsStore.putRaw("sse/a.json", "{}", "application/json", {}, { kms: { keyId: "alias/ai-investment" } });
         await kmsStore.putJson("sse/b.json", {});
-        expect(puts.map((p) => [p.ServerSideEncryption, p.SSEKMSKeyId])).to.deep.equal([
-            ["aws:kms", "alias/ai-investment"],
-            [undefined, undefined],
-        ]);
+        expect(puts.map((p) => p.kms)).to.deep.equal([{ keyId: "alias/ai-investment" }, undefined]);
         expect((await store.get("sse/a.json"))?.body.toString()).to.equal("{}");
     });
 
@@ -84,12 +84,12 @@ describe("S3RawStore (fauxqs)", function () {
         expect(await keysIn("erase/")).to.have.length(1003);
 
         const sizes: number[] = [];
-        const counting: S3Sender = {
-            send: ((command: unknown) => {
-                if (command instanceof DeleteObjectsCommand) sizes.push(command.input.Delete!.Objects!.length);
-                return s3.send(command as never);
-            }) as S3Sender["send"],
-        };
+        const counting = Object.assign(Object.create(s3Http) as S3Http, {
+            deleteObjects: (bucketName: string, objects: readonly { key: string }[]) => {
+                sizes.push(objects.length);
+                return s3Http.deleteObjects(bucketName, objects);
+            },
+        });
         await new S3RawStore(bucket, counting).deleteMany([...keys, "erase/never-existed.json"]);
         expect(sizes).to.deep.equal([1000, 4]);
         expect(await keysIn("erase/")).to.deep.equal([]);

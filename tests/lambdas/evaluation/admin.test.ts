@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { S3Client } from "@aws-sdk/client-s3";
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { expect } from "chai";
@@ -9,6 +8,7 @@ import { DynamoSignalAgentIndex } from "../../../lambdas/adapters/dynamo-signal-
 import { DynamoSignalRepository } from "../../../lambdas/adapters/dynamo-signal-repository";
 import { S3ObjectEraser } from "../../../lambdas/adapters/s3-object-eraser";
 import { featuresObjectKey } from "../../../lambdas/app/keys";
+import type { S3Http } from "../../../lambdas/adapters/s3-http";
 import { S3RawStore } from "../../../lambdas/adapters/s3-raw-store";
 import { pseudonymKeyFrom } from "../../../lambdas/adapters/pseudonym-key";
 import { SecretReader, type SecretsSender } from "../../../lambdas/adapters/secrets";
@@ -30,7 +30,7 @@ const NOW = new Date("2026-11-23T09:30:00.000Z");
 
 describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function () {
     let db: DynamoDBDocumentClient;
-    let s3: S3Client;
+    let s3Http: S3Http;
     let tables: Awaited<ReturnType<Awaited<ReturnType<typeof startLocalAws>>["createTables"]>>;
     let rawBucket: string;
     let evalBucket: string;
@@ -47,7 +47,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
         evalBucket = await aws.createBucket(uniqueName("eval"));
         featuresBucket = await aws.createBucket(uniqueName("features"));
         db = aws.documentClient();
-        s3 = aws.s3Client();
+        s3Http = aws.s3Http();
         metrics = recordingMetrics();
         const admin = createAdmin({
             entities: new DynamoEntityRepository(tables["tracked-entities"], db),
@@ -61,9 +61,9 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
             signals: new DynamoSignalRepository(tables.signals, db),
             references: new DynamoSignalAgentIndex(tables.signals, db),
             // fauxqs has no object versions to purge.
-            rawObjects: new S3ObjectEraser(rawBucket, s3, { purgeVersions: false }),
-            featureRecords: new S3ObjectEraser(featuresBucket, s3, { purgeVersions: false }),
-            auditLog: new S3ObjectEraser(evalBucket, s3),
+            rawObjects: new S3ObjectEraser(rawBucket, s3Http, { purgeVersions: false }),
+            featureRecords: new S3ObjectEraser(featuresBucket, s3Http, { purgeVersions: false }),
+            auditLog: new S3ObjectEraser(evalBucket, s3Http),
             metrics,
             now: () => NOW,
             newId: () => ids.shift() ?? "00000000-0000-4000-8000-000000000000",
@@ -244,10 +244,10 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
             const aliceReddit = aliceSignals.slice(0, 3);
             const bobSignals = [signal(bob(), R2, "BTC", "2026-11-20T12:45:00.000Z"), signal(bob(), R3, "ETH", "2026-11-20T13:30:00.000Z")];
             await signals.putManyIfNew([...aliceSignals, ...bobSignals]);
-            const rawStore = new S3RawStore(rawBucket, s3);
+            const rawStore = new S3RawStore(rawBucket, s3Http);
             for (const rawKey of [R1, R2, R3, R4]) await rawStore.putJson(rawKey, { payload: rawKey });
             // The score step's feature record of every signal.
-            const featureStore = new S3RawStore(featuresBucket, s3);
+            const featureStore = new S3RawStore(featuresBucket, s3Http);
             for (const stored of [...aliceSignals, ...bobSignals])
                 await featureStore.putJson(featuresObjectKey(stored), { key: stored.sk });
 
@@ -274,7 +274,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
             for (const kept of [...bobSignals, aliceSignals[3]!])
                 expect(await featureStore.get(featuresObjectKey(kept))).not.to.equal(undefined);
 
-            const stored = await new S3RawStore(evalBucket, s3).get(result.auditKey);
+            const stored = await new S3RawStore(evalBucket, s3Http).get(result.auditKey);
             const text = stored!.body.toString("utf8");
             const audit = erasureAuditSchema.parse(JSON.parse(text));
             expect(audit).to.deep.include({
@@ -301,7 +301,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
                 signalsDeleted: 0,
                 rawObjects: { deleted: 0, versionsDeleted: 0, retainedShared: 0, retainedUndetermined: 0 },
             });
-            expect(await new S3RawStore(evalBucket, s3).get(again.auditKey)).not.to.equal(undefined);
+            expect(await new S3RawStore(evalBucket, s3Http).get(again.auditKey)).not.to.equal(undefined);
             const bobLeft = await db.send(
                 new QueryCommand({
                     TableName: tables.signals,
@@ -319,7 +319,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
             const signals = new DynamoSignalRepository(tables.signals, db);
             const own = signal(carol, rawKey, "SOL", "2026-11-22T07:30:00.000Z");
             await signals.putManyIfNew([own]);
-            await new S3RawStore(rawBucket, s3).putJson(rawKey, {});
+            await new S3RawStore(rawBucket, s3Http).putJson(rawKey, {});
             const erased: string[] = [];
             const erasure = createErasure({
                 pseudonymKey: async () => key,
@@ -327,7 +327,7 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
                 references: { rawObjectReferences: async () => ({ references: [], complete: false }) },
                 rawObjects: { erase: async (keys) => (erased.push(...keys), keys.length) },
                 featureRecords: { erase: async (keys) => keys.length },
-                auditLog: new S3ObjectEraser(evalBucket, s3),
+                auditLog: new S3ObjectEraser(evalBucket, s3Http),
                 metrics: recordingMetrics(),
                 now: () => NOW,
             });
@@ -340,59 +340,76 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
     });
 
     describe("S3ObjectEraser", function () {
+        type EraserClient = ConstructorParameters<typeof S3ObjectEraser>[1];
+        const unused = async () => {
+            throw new Error("not expected");
+        };
+
         it("deletes every version and delete marker of exactly the key, across listing pages", async function () {
             const sent: { name: string; input: any }[] = [];
             const pages = [
                 {
-                    Versions: [
-                        { Key: "a.json", VersionId: "v1" },
-                        { Key: "a.json.bak", VersionId: "x1" },
+                    versions: [
+                        { key: "a.json", versionId: "v1", deleteMarker: false },
+                        { key: "a.json.bak", versionId: "x1", deleteMarker: false },
                     ],
-                    IsTruncated: true,
-                    NextKeyMarker: "a.json",
-                    NextVersionIdMarker: "v1",
+                    isTruncated: true,
+                    nextKeyMarker: "a.json",
+                    nextVersionIdMarker: "v1",
                 },
-                { Versions: [{ Key: "a.json", VersionId: "v2" }], DeleteMarkers: [{ Key: "a.json", VersionId: "m1" }], IsTruncated: false },
+                {
+                    versions: [
+                        { key: "a.json", versionId: "v2", deleteMarker: false },
+                        { key: "a.json", versionId: "m1", deleteMarker: true },
+                    ],
+                    isTruncated: false,
+                },
             ];
-            const client = {
-                send: async (command: { constructor: { name: string }; input: unknown }) => {
-                    sent.push({ name: command.constructor.name, input: command.input });
-                    return command.constructor.name === "ListObjectVersionsCommand" ? pages.shift() : { Errors: [] };
+            const client: EraserClient = {
+                putObject: unused,
+                listObjectVersions: async (bucket, input) => {
+                    sent.push({ name: "ListObjectVersions", input: { bucket, ...input } });
+                    return pages.shift()!;
                 },
-            } as unknown as S3Client;
+                deleteObjects: async (bucket, objects) => {
+                    sent.push({ name: "DeleteObjects", input: { bucket, objects } });
+                    return [];
+                },
+            };
             expect(await new S3ObjectEraser("raw", client).erase(["a.json", "a.json"])).to.equal(3);
-            expect(sent.map((call) => call.name)).to.deep.equal([
-                "ListObjectVersionsCommand",
-                "ListObjectVersionsCommand",
-                "DeleteObjectsCommand",
-            ]);
-            expect(sent[1]!.input).to.deep.include({ KeyMarker: "a.json", VersionIdMarker: "v1" });
-            expect(sent[2]!.input.Delete.Objects).to.deep.equal([
-                { Key: "a.json", VersionId: "v1" },
-                { Key: "a.json", VersionId: "v2" },
-                { Key: "a.json", VersionId: "m1" },
+            expect(sent.map((call) => call.name)).to.deep.equal(["ListObjectVersions", "ListObjectVersions", "DeleteObjects"]);
+            expect(sent[0]!.input).to.deep.include({ bucket: "raw", prefix: "a.json" });
+            expect(sent[1]!.input).to.deep.include({ keyMarker: "a.json", versionIdMarker: "v1" });
+            expect(sent[2]!.input.objects).to.deep.equal([
+                { key: "a.json", versionId: "v1" },
+                { key: "a.json", versionId: "v2" },
+                { key: "a.json", versionId: "m1" },
             ]);
         });
 
         it("reports objects S3 would not delete, and refuses to overwrite an audit record", async function () {
-            const failing = {
-                send: async () => ({ Errors: [{ Key: "b.json", VersionId: "v9", Code: "AccessDenied" }] }),
-            } as unknown as S3Client;
+            const failing: EraserClient = {
+                putObject: unused,
+                listObjectVersions: unused,
+                deleteObjects: async () => [{ key: "b.json", versionId: "v9", code: "AccessDenied" }],
+            };
             const error = await rejectionOf(new S3ObjectEraser("raw", failing, { purgeVersions: false }).erase(["b.json"]));
             expect(error.message).to.include("b.json@v9 (AccessDenied)");
 
             const sent: any[] = [];
-            const existing = {
-                send: async (command: { input: unknown }) => {
-                    sent.push(command.input);
+            const existing: EraserClient = {
+                putObject: async (input) => {
+                    sent.push(input);
                     throw Object.assign(new Error("At least one of the pre-conditions you specified did not hold"), {
                         name: "PreconditionFailed",
                     });
                 },
-            } as unknown as S3Client;
+                listObjectVersions: unused,
+                deleteObjects: unused,
+            };
             const refused = await rejectionOf(new S3ObjectEraser("eval", existing).putOnce("erasures/x.json", {}));
             expect(refused.name).to.equal("ObjectExistsError");
-            expect(sent[0]).to.deep.include({ IfNoneMatch: "*", Key: "erasures/x.json" });
+            expect(sent[0]).to.deep.include({ ifNoneMatch: "*", key: "erasures/x.json", bucket: "eval" });
         });
     });
 });

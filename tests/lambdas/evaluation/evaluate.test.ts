@@ -3,6 +3,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/
 import { expect } from "chai";
 import { DynamoOutcomeRepository, GUARD_SK, outcomeIdFor } from "../../../lambdas/adapters/dynamo-outcome-repository";
 import { DynamoProposalReader } from "../../../lambdas/adapters/dynamo-proposal-reader";
+import type { S3Http } from "../../../lambdas/adapters/s3-http";
 import { S3RawStore } from "../../../lambdas/adapters/s3-raw-store";
 import { createEvaluator, evaluateRoutes, type EvaluatorDeps } from "../../../lambdas/app/evaluate";
 import { outcomeSchema } from "../../../lambdas/domain/evaluation";
@@ -18,6 +19,7 @@ const NOW = new Date("2026-11-14T02:00:00.000Z");
 describe("outcome evaluation (DynamoDB Local + fauxqs S3)", function () {
     let db: DynamoDBDocumentClient;
     let s3: S3Client;
+    let s3Http: S3Http;
     let tables: Awaited<ReturnType<Awaited<ReturnType<typeof startLocalAws>>["createTables"]>>;
     let bucket: string;
     let outcomes: DynamoOutcomeRepository;
@@ -29,6 +31,7 @@ describe("outcome evaluation (DynamoDB Local + fauxqs S3)", function () {
         bucket = await aws.createBucket(uniqueName("eval"));
         db = aws.documentClient();
         s3 = aws.s3Client();
+        s3Http = aws.s3Http();
         outcomes = new DynamoOutcomeRepository(tables.outcomes, db);
     });
 
@@ -47,7 +50,7 @@ describe("outcome evaluation (DynamoDB Local + fauxqs S3)", function () {
             proposals: new DynamoProposalReader(tables.proposals, db, logger),
             outcomes,
             marketData: market,
-            records: new S3RawStore(bucket, s3),
+            records: new S3RawStore(bucket, s3Http),
             metrics,
             benchmarkSymbol: "SPY",
             provider: "fake",
@@ -100,7 +103,7 @@ describe("outcome evaluation (DynamoDB Local + fauxqs S3)", function () {
 
         const recordKey = `evaluations/2026/11/14/${proposal.proposalId}.json`;
         expect(report.evaluated[0]!.recordKey).to.equal(recordKey);
-        const record = JSON.parse((await new S3RawStore(bucket, s3).get(recordKey))!.body.toString("utf8"));
+        const record = JSON.parse((await new S3RawStore(bucket, s3Http).get(recordKey))!.body.toString("utf8"));
         expect(record.outcome).to.deep.equal(stored);
         // Entry: the decision day's close; exit: the first close on or after decidedAt + 7 days.
         expect(record.prices.asset).to.deep.equal({

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { DynamoEntityRepository } from "../../../lambdas/adapters/dynamo-entity-repository";
 import { DynamoSignalRepository } from "../../../lambdas/adapters/dynamo-signal-repository";
+import type { S3Http } from "../../../lambdas/adapters/s3-http";
 import { S3RawStore } from "../../../lambdas/adapters/s3-raw-store";
 import { SqsPublisher } from "../../../lambdas/adapters/sqs-publisher";
 import { createIngestService, type IngestServiceDeps } from "../../../lambdas/app/ingest";
@@ -71,6 +72,7 @@ function listConnector(id: string, entries: () => { id: string; at: string; text
 describe("ingest (app/ingest on DynamoDB Local, fauxqs S3 + SQS, sources on node:http)", function () {
     let db: DynamoDBDocumentClient;
     let s3: S3Client;
+    let s3Http: S3Http;
     let sqs: SQSClient;
     let tables: Awaited<ReturnType<Awaited<ReturnType<typeof startLocalAws>>["createTables"]>>;
     let bucket: string;
@@ -84,6 +86,7 @@ describe("ingest (app/ingest on DynamoDB Local, fauxqs S3 + SQS, sources on node
         queueUrl = (await aws.createQueue(uniqueName("ingested"))).url;
         db = aws.documentClient();
         s3 = aws.s3Client();
+        s3Http = aws.s3Http();
         sqs = aws.sqsClient();
         await seedEntities(db, tables["tracked-entities"]);
         server = await sourceServer({
@@ -105,7 +108,7 @@ describe("ingest (app/ingest on DynamoDB Local, fauxqs S3 + SQS, sources on node
         const { logger, entries } = memoryLogger();
         const entities = new DynamoEntityRepository(tables["tracked-entities"], db);
         const service = createIngestService({
-            rawStore: new S3RawStore(bucket, s3),
+            rawStore: new S3RawStore(bucket, s3Http),
             entities: async () => buildEntityIndex(await entities.listActive()),
             signals: new DynamoSignalRepository(tables.signals, db),
             publisher: new SqsPublisher(sqs),
@@ -135,7 +138,7 @@ describe("ingest (app/ingest on DynamoDB Local, fauxqs S3 + SQS, sources on node
     it("stores every raw payload before parsing it, stores pseudonymised signals, queues their keys, and keeps going past a failing and a garbage source", async function () {
         // Record the order of storing and parsing per payload URL.
         const events: string[] = [];
-        const raw = new S3RawStore(bucket, s3);
+        const raw = new S3RawStore(bucket, s3Http);
         const connectors = socialConnectors().map((connector) => ({
             ...connector,
             parse: (payload: RawPayload) => {

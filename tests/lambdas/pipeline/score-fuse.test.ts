@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { DynamoAgentConfigRepository } from "../../../lambdas/adapters/dynamo-agent-config-repository";
 import { DynamoSignalRepository } from "../../../lambdas/adapters/dynamo-signal-repository";
+import type { S3Http } from "../../../lambdas/adapters/s3-http";
 import { S3RawStore } from "../../../lambdas/adapters/s3-raw-store";
 import { SqsPublisher } from "../../../lambdas/adapters/sqs-publisher";
 import { createFuseService } from "../../../lambdas/app/fuse";
@@ -56,6 +57,7 @@ function scored(value: number, confidence: number): SignalScore {
 describe("score and fuse (app services on DynamoDB Local and fauxqs)", function () {
     let db: DynamoDBDocumentClient;
     let s3: S3Client;
+    let s3Http: S3Http;
     let sqs: SQSClient;
     let signals: DynamoSignalRepository;
     let tables: Record<string, string>;
@@ -76,6 +78,7 @@ describe("score and fuse (app services on DynamoDB Local and fauxqs)", function 
         );
         db = aws.documentClient();
         s3 = aws.s3Client();
+        s3Http = aws.s3Http();
         sqs = aws.sqsClient();
         signals = new DynamoSignalRepository(tables["signals"]!, db);
         await seedAgents(db, tables["agents-config"]!, { "social.reddit": 0.8, "news.rss": 0.6 });
@@ -89,7 +92,7 @@ describe("score and fuse (app services on DynamoDB Local and fauxqs)", function 
                 signals,
                 agents: () => agents.latestActive(),
                 scorer: lexiconScorer,
-                features: new S3RawStore(featuresBucket, s3),
+                features: new S3RawStore(featuresBucket, s3Http),
                 publisher: new SqsPublisher(sqs),
                 queueUrl: scoredQueue,
                 metrics,
@@ -173,7 +176,7 @@ describe("score and fuse (app services on DynamoDB Local and fauxqs)", function 
             const service = createFuseService({
                 signals,
                 agents: () => agents.latestActive(),
-                curated: new S3RawStore(curatedBucket, s3),
+                curated: new S3RawStore(curatedBucket, s3Http),
                 publisher: new SqsPublisher(sqs),
                 queueUrl: fusedQueue,
                 metrics,
