@@ -96,6 +96,43 @@ const SDK_CLIENT_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/
  */
 const IMDS_REGION_STUB = "export const getInstanceMetadataRegion = async () => undefined;";
 
+/**
+ * SDK modules a Lambda function can never reach, replaced by stubs that say so if one ever is (~10 KB a bundle):
+ * - the pure-JS SHA-256 and MD5: fallbacks for a Node without those hashes in node:crypto (Lambda's has both;
+ *   SigV4 signs with SHA-256, SQS checks message MD5s);
+ * - adaptive retry (its client-side rate limiter): only with AWS_RETRY_MODE=adaptive; the functions use the standard mode;
+ * - reading ~/.aws/config and ~/.aws/credentials: Lambda has neither file and configures the SDK through environment
+ *   variables (region, credentials, AWS_ENDPOINT_URL_*), which the SDK reads before any file; the stub is the SDK's own
+ *   answer to missing files (no profiles).
+ */
+const UNREACHABLE_SDK_MODULES: { file: RegExp; stub: string }[] = [
+    {
+        file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Js\.js$/,
+        stub: unavailableClass("Sha256Js", "the pure-JS SHA-256 (node:crypto's is used)"),
+    },
+    {
+        file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]md5[\\/]Md5Js\.js$/,
+        stub: unavailableClass("Md5Js", "the pure-JS MD5 (node:crypto's is used)"),
+    },
+    {
+        file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]retry[\\/]util-retry[\\/]AdaptiveRetryStrategy\.js$/,
+        stub: unavailableClass("AdaptiveRetryStrategy", "adaptive retry (set AWS_RETRY_MODE=standard)"),
+    },
+    {
+        file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]retry[\\/]util-retry[\\/]DefaultRateLimiter\.js$/,
+        stub: unavailableClass("DefaultRateLimiter", "adaptive retry's rate limiter (set AWS_RETRY_MODE=standard)"),
+    },
+    {
+        file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]config[\\/]shared-ini-file-loader[\\/]loadSharedConfigFiles\.js$/,
+        stub: `export { CONFIG_PREFIX_SEPARATOR } from "./constants";
+export const loadSharedConfigFiles = async () => ({ configFile: {}, credentialsFile: {} });`,
+    },
+];
+
+function unavailableClass(name: string, what: string): string {
+    return `export class ${name} { constructor() { throw new Error(${JSON.stringify(`${what} is not bundled (lib/bundle.ts)`)}); } }`;
+}
+
 /** The DynamoDB client's endpoint-discovery cache gets a Map-based LRU (why: see there). */
 const LRU_CACHE = "lib/bundle-shims/lru-cache.ts";
 
@@ -117,6 +154,7 @@ const sdkTrimming: esbuild.Plugin = {
             loader: "js",
         }));
         build.onResolve({ filter: /^mnemonist\/lru-cache$/ }, () => ({ path: path.join(PROJECT_ROOT, LRU_CACHE) }));
+        for (const { file, stub } of UNREACHABLE_SDK_MODULES) build.onLoad({ filter: file }, () => ({ contents: stub, loader: "js" }));
         build.onLoad({ filter: SDK_CLIENT_PACKAGE_JSON }, async (args) => {
             const { name, version } = JSON.parse(await fs.readFile(args.path, "utf8")) as { name: string; version: string };
             return { contents: JSON.stringify({ name, version }), loader: "json" };

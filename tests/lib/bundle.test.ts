@@ -73,6 +73,15 @@ describe("handler bundling", function () {
             expect(sourcesOf(sourceMap).some((source) => source.includes("/submodules/event-streams/"))).to.equal(false);
         });
 
+        it("swaps SDK modules a function never reaches (pure-JS hashes, adaptive retry, ~/.aws files) for stubs that name why", async () => {
+            const { code } = await buildHandlerBundle("lambdas/handlers/decision.ts");
+            // Markers of the real modules: SHA-256's first round constant, the rate limiter's state, the files' variables.
+            for (const marker of ["1116352408", "measuredTxRate", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"])
+                expect(code, marker).not.to.include(marker);
+            expect(code).to.include("adaptive retry (set AWS_RETRY_MODE=standard) is not bundled (lib/bundle.ts)");
+            expect(code).to.include("the pure-JS SHA-256 (node:crypto's is used) is not bundled (lib/bundle.ts)");
+        });
+
         it("gives the DynamoDB endpoint cache a Map-based LRU and drops the IMDS region lookup", async () => {
             const { code, sourceMap } = await buildHandlerBundle("lambdas/handlers/decision.ts");
             const sources = sourcesOf(sourceMap);
