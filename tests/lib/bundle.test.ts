@@ -1,7 +1,10 @@
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
 import { basename, join } from "node:path";
 import { expect } from "chai";
-import { buildHandlerBundle, ESBUILD_TARGET, LAMBDA_RUNTIME, literalSchemaKeys } from "../../lib/bundle";
+import { buildHandlerBundle, compactErrorClasses, ESBUILD_TARGET, LAMBDA_RUNTIME, literalSchemaKeys } from "../../lib/bundle";
 import LRUCache from "../../lib/bundle-shims/lru-cache";
 import { BUNDLE_TARGET_BYTES, bundleBudgetBytes, OVER_TARGET_BUDGET_BYTES } from "../support/bundle-budgets";
 
@@ -80,6 +83,89 @@ describe("handler bundling", function () {
                 expect(code, marker).not.to.include(marker);
             expect(code).to.include("adaptive retry (set AWS_RETRY_MODE=standard) is not bundled (lib/bundle.ts)");
             expect(code).to.include("the pure-JS SHA-256 (node:crypto's is used) is not bundled (lib/bundle.ts)");
+        });
+
+        describe("compactErrorClasses", () => {
+            const CLIENTS = ["dynamodb", "sqs", "apigatewaymanagementapi", "bedrock-runtime"];
+            let dir: string;
+            before(() => (dir = mkdtempSync(join(tmpdir(), "sdk-errors-"))));
+            after(() => rmSync(dir, { recursive: true, force: true }));
+
+            /** The client's errors module as an ES module file, with its classes as published or compacted. */
+            async function errorsModule(client: string, compact: boolean): Promise<Record<string, any>> {
+                const file = join(process.cwd(), `node_modules/@aws-sdk/client-${client}/dist-es/models/errors.js`);
+                const result = await esbuild.build({
+                    entryPoints: [file],
+                    bundle: true,
+                    write: false,
+                    format: "esm",
+                    platform: "node",
+                    mainFields: ["module", "main"],
+                    plugins: compact
+                        ? [
+                              {
+                                  name: "compact",
+                                  setup: (b) =>
+                                      b.onLoad({ filter: /models[\\/]errors\.js$/ }, () => ({
+                                          contents: compactErrorClasses(readFileSync(file, "utf8")),
+                                          loader: "js",
+                                      })),
+                              },
+                          ]
+                        : [],
+                });
+                const out = join(dir, `${client}-${compact}.mjs`);
+                writeFileSync(out, result.outputFiles[0]!.text);
+                return import(pathToFileURL(out).href);
+            }
+
+            /** Everything a caller can observe of an error built the way the SDK's protocols build them. */
+            function observe(ErrorClass: any) {
+                const members = Object.keys(new ErrorClass({})).filter(
+                    (key) => !["name", "$fault", "$metadata", "$retryable"].includes(key),
+                );
+                const opts = {
+                    message: "boom",
+                    $metadata: { httpStatusCode: 400 },
+                    ...Object.fromEntries(members.map((m) => [m, `${m}-value`])),
+                };
+                const error = new ErrorClass(opts);
+                // Not the class's own name: bundlers rename classes (esbuild's bundle of the published file calls them `_X`).
+                return {
+                    shapeId: ErrorClass.shapeId,
+                    ownKeys: Object.keys(error).sort(),
+                    values: Object.fromEntries(Object.keys(error).map((key) => [key, error[key]])),
+                    message: error.message,
+                    isError: error instanceof Error,
+                    isOwnClass: error instanceof ErrorClass,
+                    prototypeDepth: (() => {
+                        let depth = 0;
+                        for (let p = Object.getPrototypeOf(error); p; p = Object.getPrototypeOf(p)) depth++;
+                        return depth;
+                    })(),
+                };
+            }
+
+            for (const client of CLIENTS) {
+                it(`builds ${client}'s exceptions that behave as the published classes, in fewer bytes`, async () => {
+                    const source = readFileSync(`node_modules/@aws-sdk/client-${client}/dist-es/models/errors.js`, "utf8");
+                    const compacted = compactErrorClasses(source);
+                    expect(compacted.length).to.be.below(source.length);
+                    expect(compacted).not.to.match(/\bclass \w+ extends __BaseException/);
+                    const [published, compact] = await Promise.all([errorsModule(client, false), errorsModule(client, true)]);
+                    expect(Object.keys(compact).sort()).to.deep.equal(Object.keys(published).sort());
+                    for (const name of Object.keys(published)) {
+                        if (typeof published[name] !== "function" || !published[name].shapeId) continue;
+                        expect(observe(compact[name]), name).to.deep.equal(observe(published[name]));
+                    }
+                });
+            }
+
+            it("leaves a file of another shape as it is", () => {
+                const custom =
+                    'import { X as __BaseException } from "./X";\nexport class Odd extends __BaseException {\n    static shapeId = "a#Odd";\n    constructor(opts) { super(opts); this.extra = 1; }\n}\n';
+                expect(compactErrorClasses(custom)).to.equal(custom);
+            });
         });
 
         it("gives the DynamoDB endpoint cache a Map-based LRU and drops the IMDS region lookup", async () => {
