@@ -242,21 +242,41 @@ function captureOutput() {
     return { state, restore: () => streams.forEach((stream, index) => (stream.write = writes[index]!)) };
 }
 
-/** AWS API requests by operation (DynamoDB/SQS by X-Amz-Target, S3 by method), seen on node:http's diagnostics channel. */
+/**
+ * AWS API requests by operation (DynamoDB/SQS by X-Amz-Target, S3 by method), seen on the diagnostics channels of
+ * node:http (the SDK clients) and of undici (fetch: the S3 adapter).
+ */
 function countRequests(ports: { dynamo: string; fauxqs: string }) {
     const counts = new Map<string, number>();
-    const listener = (message: unknown) => {
-        const request = (message as { request: ClientRequest }).request;
-        const host = String(request.getHeader("host") ?? "");
-        const port = host.slice(host.lastIndexOf(":") + 1);
-        const target = request.getHeader("x-amz-target");
+    const count = (port: string, method: string, target: string | undefined) => {
         let name: string | undefined;
         if (port === ports.dynamo) name = `DynamoDB ${String(target).split(".").at(-1)}`;
-        else if (port === ports.fauxqs) name = target === undefined ? `S3 ${request.method}` : `SQS ${String(target).split(".").at(-1)}`;
+        else if (port === ports.fauxqs) name = target === undefined ? `S3 ${method}` : `SQS ${target.split(".").at(-1)}`;
         if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
     };
-    subscribe("http.client.request.start", listener);
-    return { counts, stop: () => unsubscribe("http.client.request.start", listener) };
+    const onHttp = (message: unknown) => {
+        const request = (message as { request: ClientRequest }).request;
+        const host = String(request.getHeader("host") ?? "");
+        const target = request.getHeader("x-amz-target");
+        count(host.slice(host.lastIndexOf(":") + 1), request.method, target === undefined ? undefined : String(target));
+    };
+    const onFetch = (message: unknown) => {
+        const request = (message as { request: { origin: string; method: string; headers: string[] | string } }).request;
+        const headers = Array.isArray(request.headers)
+            ? request.headers
+            : request.headers.split("\r\n").flatMap((line) => line.split(": "));
+        const at = headers.findIndex((header, index) => index % 2 === 0 && header.toLowerCase() === "x-amz-target");
+        count(new URL(request.origin).port, request.method, at < 0 ? undefined : headers[at + 1]);
+    };
+    subscribe("http.client.request.start", onHttp);
+    subscribe("undici:request:create", onFetch);
+    return {
+        counts,
+        stop: () => {
+            unsubscribe("http.client.request.start", onHttp);
+            unsubscribe("undici:request:create", onFetch);
+        },
+    };
 }
 
 /** CPU seconds used so far by the DynamoDB Local JVM listening on `port` (Linux /proc); undefined where not readable. */
