@@ -23,10 +23,14 @@ export interface StoredObject {
 /** User metadata travels as HTTP headers: S3 limits it to 2 KB and header-safe text. */
 const MAX_METADATA_BYTES = 2048;
 
-export class S3RawStore {
+/**
+ * The client needs PutObject only for writing; `get`/`getJson` also need getObject and `deleteMany` deleteObjects, which
+ * the compiler checks through the type of the client given (a writer's bundle then carries no other S3 operation).
+ */
+export class S3RawStore<C extends Pick<S3Api, "putObject"> = Pick<S3Api, "putObject" | "getObject" | "deleteObjects">> {
     constructor(
         private readonly bucket: string,
-        private readonly client: Pick<S3Api, "putObject" | "getObject" | "deleteObjects">,
+        private readonly client: C,
     ) {}
 
     async putRaw(
@@ -54,7 +58,7 @@ export class S3RawStore {
     }
 
     /** The object, or undefined when the key does not exist. */
-    async get(key: string): Promise<StoredObject | undefined> {
+    async get(this: S3RawStore<Pick<S3Api, "putObject" | "getObject">>, key: string): Promise<StoredObject | undefined> {
         try {
             return await this.client.getObject(this.bucket, key);
         } catch (error) {
@@ -64,7 +68,11 @@ export class S3RawStore {
     }
 
     /** A JSON object validated with `schema`; an invalid one is an error naming the bucket, key and fields. */
-    async getJson<S extends z.ZodMiniType>(key: string, schema: S): Promise<z.output<S> | undefined> {
+    async getJson<S extends z.ZodMiniType>(
+        this: S3RawStore<Pick<S3Api, "putObject" | "getObject">>,
+        key: string,
+        schema: S,
+    ): Promise<z.output<S> | undefined> {
         const object = await this.get(key);
         if (!object) return undefined;
         let parsed: unknown;
@@ -82,7 +90,7 @@ export class S3RawStore {
     }
 
     /** DeleteObjects in chunks of 1000 (its limit); missing keys count as deleted, like in S3. */
-    async deleteMany(keys: readonly string[]): Promise<void> {
+    async deleteMany(this: S3RawStore<Pick<S3Api, "putObject" | "deleteObjects">>, keys: readonly string[]): Promise<void> {
         const failed: string[] = [];
         for (const part of chunk([...new Set(keys)], 1000)) {
             const errors = await this.client.deleteObjects(

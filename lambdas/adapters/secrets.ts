@@ -2,12 +2,15 @@
  * Reads JSON secrets from Secrets Manager with an in-memory cache per Lambda instance. Error messages name the secret
  * and the offending fields, never the secret's value (nor parser messages, which quote the input).
  */
-import { GetSecretValueCommand, type GetSecretValueCommandOutput } from "@aws-sdk/client-secrets-manager";
 import type * as z from "../zod";
 
-/** The part of SecretsManagerClient used here; tests pass a fake. */
-export interface SecretsSender {
-    send(command: GetSecretValueCommand): Promise<Pick<GetSecretValueCommandOutput, "SecretString" | "Name">>;
+/** Where secrets come from: Secrets Manager's GetSecretValue (secrets-http.ts); tests pass a fake. */
+export interface SecretSource {
+    /**
+     * The secret's SecretString, undefined when it has none (a binary secret). A failure is an Error whose `name` is the
+     * service's error type (ResourceNotFoundException, AccessDeniedException, …).
+     */
+    getSecretString(secretId: string): Promise<string | undefined>;
 }
 
 export interface SecretReaderOptions {
@@ -40,7 +43,7 @@ export class SecretReader {
     private readonly now: () => number;
 
     constructor(
-        private readonly client: SecretsSender,
+        private readonly source: SecretSource,
         options: SecretReaderOptions = {},
     ) {
         this.ttlMs = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
@@ -76,11 +79,11 @@ export class SecretReader {
         const cached = this.cache.get(secretId);
         if (cached && now - cached.fetchedAt < this.ttlMs) return cached.value;
         // The promise is cached, so that concurrent reads at cold start make one call.
-        const value = this.client.send(new GetSecretValueCommand({ SecretId: secretId })).then(
-            (out) => {
-                if (typeof out.SecretString !== "string")
+        const value = this.source.getSecretString(secretId).then(
+            (secretString) => {
+                if (typeof secretString !== "string")
                     throw new SecretError(secretId, "has no SecretString (binary secrets are not supported)");
-                return out.SecretString;
+                return secretString;
             },
             (error: unknown) => {
                 const name = error instanceof Error ? error.name : "Error";

@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import { dynamoDocumentClient, s3Client, secretsManagerClient } from "../adapters/aws-clients";
+import { dynamoDocumentClient, s3FullClient, secretsManagerClient } from "../adapters/aws-clients";
 import { DynamoAgentConfigRepository } from "../adapters/dynamo-agent-config-repository";
 import { DynamoEntityRepository } from "../adapters/dynamo-entity-repository";
 import { DynamoSignalAgentIndex } from "../adapters/dynamo-signal-agent-index";
@@ -30,9 +30,8 @@ const env = loadEnv({
 const logger = loggerFromEnv(env);
 const metrics = invocationMetrics(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));
 const db = dynamoDocumentClient();
-const s3 = s3Client();
-const secretsManager = secretsManagerClient();
-const secrets = new SecretReader(secretsManager);
+const s3 = s3FullClient();
+const secrets = new SecretReader(secretsManagerClient());
 
 const admin = createAdmin({
     entities: new DynamoEntityRepository(env.TRACKED_ENTITIES_TABLE, db),

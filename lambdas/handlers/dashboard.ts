@@ -16,7 +16,8 @@ const env = loadEnv({
     SIGNALS_TABLE: envVars.SIGNALS_TABLE,
 });
 const logger = loggerFromEnv(env);
-// Only the DynamoDB client: adapters/aws-clients.ts would bundle the S3, SQS and Secrets Manager clients too.
+// Only the DynamoDB client: aws-clients.ts has one function per client, so the bundle carries no S3, SQS or Secrets
+// Manager code (tests/lambdas/evaluation/bundles.test.ts checks).
 const db = dynamoDocumentClient();
 const dashboard = createDashboard({
     proposals: new DynamoProposalReader(env.PROPOSALS_TABLE, db, logger),

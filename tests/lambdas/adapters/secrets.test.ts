@@ -1,7 +1,6 @@
-import type { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { expect } from "chai";
 import * as z from "zod";
-import { SecretError, SecretReader, type SecretsSender } from "../../../lambdas/adapters/secrets";
+import { SecretError, SecretReader, type SecretSource } from "../../../lambdas/adapters/secrets";
 import { rejectionOf } from "./fixtures";
 
 const VALUE = "s3cr3t-Pa55w0rd-never-shown";
@@ -9,16 +8,15 @@ const VALUE = "s3cr3t-Pa55w0rd-never-shown";
 /** A Secrets Manager stand-in: secrets by id, a call log, and failures on demand. */
 function fakeSecretsManager(secrets: Record<string, string | undefined>) {
     const calls: string[] = [];
-    const client: SecretsSender = {
-        async send(command: GetSecretValueCommand) {
-            const id = command.input.SecretId!;
+    const client: SecretSource = {
+        async getSecretString(id) {
             calls.push(id);
             if (!(id in secrets)) {
                 const error = new Error("Secrets Manager can't find the specified secret.");
                 error.name = "ResourceNotFoundException";
                 throw error;
             }
-            return { Name: id, SecretString: secrets[id] };
+            return secrets[id];
         },
     };
     return { client, calls, secrets };

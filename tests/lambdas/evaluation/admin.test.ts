@@ -11,7 +11,7 @@ import { featuresObjectKey } from "../../../lambdas/app/keys";
 import type { S3Http } from "../../../lambdas/adapters/s3-http";
 import { S3RawStore } from "../../../lambdas/adapters/s3-raw-store";
 import { pseudonymKeyFrom } from "../../../lambdas/adapters/pseudonym-key";
-import { SecretReader, type SecretsSender } from "../../../lambdas/adapters/secrets";
+import { SecretReader, type SecretSource } from "../../../lambdas/adapters/secrets";
 import { ADMIN_ROUTES, adminRoutes, createAdmin } from "../../../lambdas/app/admin";
 import { createErasure } from "../../../lambdas/app/erasure";
 import { erasureAuditSchema } from "../../../lambdas/domain/erasure";
@@ -414,12 +414,11 @@ describe("admin routes and GDPR erasure (DynamoDB Local + fauxqs S3)", function 
     });
 });
 
-function fakeSecrets(values: Record<string, string>): SecretsSender {
+function fakeSecrets(values: Record<string, string>): SecretSource {
     return {
-        async send(command) {
-            const id = command.input.SecretId!;
+        async getSecretString(id) {
             if (!(id in values)) throw Object.assign(new Error("not found"), { name: "ResourceNotFoundException" });
-            return { Name: id, SecretString: values[id] };
+            return values[id];
         },
     };
 }

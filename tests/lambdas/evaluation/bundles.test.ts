@@ -5,8 +5,9 @@ import { bundleBudgetBytes } from "../../support/bundle-budgets";
 /**
  * Bundle sizes of the evaluate, dashboard and admin functions as the infrastructure builds them (lib/bundle.ts: the
  * AWS SDK bundled in and trimmed, minified ESM). All three meet the 350 KB target (tests/support/bundle-budgets.ts):
- * dashboard uses DynamoDB only; evaluate and admin also use Secrets Manager, and S3 through the REST adapter
- * (adapters/s3-http.ts), never @aws-sdk/client-s3. The lists below catch a client a bundle must not carry.
+ * dashboard uses DynamoDB only; evaluate and admin also use Secrets Manager and S3 through the REST adapters
+ * (adapters/secrets-http.ts, adapters/s3-http.ts), never @aws-sdk/client-secrets-manager or @aws-sdk/client-s3. The lists
+ * below catch a client a bundle must not carry.
  */
 /** The npm packages a bundle contains, from its source map. */
 function packagesOf(sourceMap: string): Set<string> {
@@ -23,9 +24,9 @@ describe("bundles of evaluate, dashboard and admin", function () {
     const sizes: Record<string, number> = {};
 
     for (const [name, unused] of [
-        ["evaluate", ["@aws-sdk/client-sqs", "@aws-sdk/client-s3"]],
+        ["evaluate", ["@aws-sdk/client-sqs", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager"]],
         ["dashboard", ["@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/client-secrets-manager", "@aws-lambda-powertools/metrics"]],
-        ["admin", ["@aws-sdk/client-sqs", "@aws-sdk/client-s3"]],
+        ["admin", ["@aws-sdk/client-sqs", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager"]],
     ] as const) {
         it(`${name}: builds within its budget and without clients it does not use`, async function () {
             const bundle = await buildHandlerBundle(`lambdas/handlers/${name}.ts`);
