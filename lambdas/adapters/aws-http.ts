@@ -71,6 +71,11 @@ export interface AwsHttpService {
     uriEscapePath?: boolean;
 }
 
+/** RFC 3986 encoding of one path segment or query value, as SigV4 and the services expect (`encodeURIComponent` leaves !'()*). */
+export function uriEncode(value: string): string {
+    return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 const RETRIES = 3;
 const BASE_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 20_000;

@@ -3,11 +3,11 @@
  * keeps everything else of the explainable score deterministic: credibility, recency, engagement and novelty come from
  * the same domain functions as the lexicon scorer, and score = sentiment × quality (domain/scoring `combine`).
  *
- * Written against a minimal `converse` function instead of the SDK, so it compiles and is tested without
- * `@aws-sdk/client-bedrock-runtime`. With the package installed the wiring is:
+ * Written against a minimal `converse` function, so that tests can stand in for the model. The score-bedrock handler
+ * wires it to bedrock-http.ts:
  *
- *     const client = new BedrockRuntimeClient({});
- *     const scorer = bedrockScorer({ modelId, converse: (input) => client.send(new ConverseCommand(input)) });
+ *     const bedrock = BedrockRuntimeHttp.fromEnvironment();
+ *     const scorer = bedrockScorer({ modelId, converse: (request) => bedrock.converse(request) });
  *
  * The signal's text is untrusted input: it goes to the model as data inside a user message, the instructions are in
  * the system prompt, and the answer is accepted only as a JSON object with a number in [-1, 1] and short evidence

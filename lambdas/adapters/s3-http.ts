@@ -21,7 +21,7 @@
  * status (NotFound, Forbidden, …).
  */
 import { createHash } from "node:crypto";
-import { type AwsCredentials, AwsHttp, type AwsHttpOptions, awsEnvironment } from "./aws-http";
+import { type AwsCredentials, AwsHttp, type AwsHttpOptions, awsEnvironment, uriEncode } from "./aws-http";
 import { childElements, childText, readXml, type XmlElement } from "../shared/xml";
 
 export type S3Credentials = AwsCredentials;
@@ -110,11 +110,6 @@ const STATUS_CODES: Record<number, string> = {
 
 function target(bucket: string, key: string | undefined): string {
     return `s3://${bucket}/${key ?? ""}`;
-}
-
-/** RFC 3986 encoding of one path segment or query value, as SigV4 and S3 expect (`encodeURIComponent` leaves !'()*). */
-function uriEncode(value: string): string {
-    return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /**

@@ -1,11 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { expect } from "chai";
 import * as z from "zod";
 import { NodeSha256 } from "../../../lambdas/adapters/aws-http";
 import { SecretReader } from "../../../lambdas/adapters/secrets";
 import { SecretsManagerError, SecretsManagerHttp } from "../../../lambdas/adapters/secrets-http";
+import { jsonAnswer as answer, type RecordedRequest as Recorded, stubAwsService as stubSecretsManager } from "../../support/aws-stub";
 import { rejectionOf } from "./fixtures";
 
 const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "token/+=" };
@@ -13,34 +13,8 @@ const REGION = "eu-central-1";
 const VALUE = "s3cr3t-Pa55w0rd-never-shown";
 const ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:prod/reddit-AbCdEf";
 
-interface Recorded {
-    method: string;
-    url: string;
-    headers: IncomingMessage["headers"];
-    body: string;
-}
-
-/** A loopback Secrets Manager: `respond` answers each request (AWS JSON 1.1), every request is recorded. */
-async function stubSecretsManager(
-    respond: (request: Recorded, res: ServerResponse) => void,
-): Promise<{ endpoint: string; requests: Recorded[]; server: Server }> {
-    const requests: Recorded[] = [];
-    const server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => {
-            const recorded = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
-            requests.push(recorded);
-            respond(recorded, res);
-        });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
-}
-
 function jsonAnswer(res: ServerResponse, status: number, body: unknown): void {
-    res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "REQ-1" });
-    res.end(JSON.stringify(body));
+    answer(res, status, body, { "content-type": "application/x-amz-json-1.1" });
 }
 
 /** Answers like Secrets Manager for `secrets` (ARN → SecretString, or `{binary}` for a SecretBinary-only secret). */
