@@ -59,6 +59,16 @@ async function prodEnvironments(): Promise<Record<string, Record<string, string>
     return environments;
 }
 
+/**
+ * The environment a handler gets in prod. score-bedrock is the score function's build when a stack sets scorer: bedrock
+ * (prod does not): the score function's environment with that setting.
+ */
+function environmentOf(handler: string, environments: Record<string, Record<string, string>>): Record<string, string> {
+    if (handler === "score-bedrock")
+        return { ...environments["score"], SCORER: "bedrock", BEDROCK_MODEL_ID: "eu.anthropic.claude-3-haiku-20240307-v1:0" };
+    return environments[handler] ?? {};
+}
+
 export async function benchBundles(): Promise<BundleResult[]> {
     const handlers = fs
         .readdirSync(path.join(ROOT, "lambdas/handlers"))
@@ -86,7 +96,7 @@ export async function benchBundles(): Promise<BundleResult[]> {
             target: ESBUILD_TARGET,
             logLevel: "silent",
         });
-        const env = environments[handler] ?? {};
+        const env = environmentOf(handler, environments);
         const bundledTimes: number[] = [];
         const externalTimes: number[] = [];
         try {
