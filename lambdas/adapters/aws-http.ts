@@ -205,3 +205,52 @@ export class AwsHttp {
         return signer;
     }
 }
+
+/** An error answer of a JSON service (Secrets Manager, Bedrock Runtime): `name` is its error type, as the SDK names its exceptions. */
+export class AwsServiceError extends Error {
+    constructor(
+        readonly service: string,
+        readonly operation: string,
+        readonly statusCode: number,
+        readonly code: string,
+        readonly awsMessage: string | undefined,
+        readonly requestId?: string,
+    ) {
+        super(`${service} ${operation} failed: HTTP ${statusCode} ${code}${awsMessage ? `: ${awsMessage}` : ""}`);
+        this.name = code;
+    }
+}
+
+/** The AwsServiceError of a JSON service's error answer, whose body was read as `text`. */
+export function jsonServiceError(service: string, operation: string, response: Response, text: string): AwsServiceError {
+    const { code, message } = errorTypeOf(text, response.headers);
+    return new AwsServiceError(service, operation, response.status, code, message, response.headers.get("x-amzn-requestid") ?? undefined);
+}
+
+/**
+ * The error type of a JSON service's error answer and its message: `__type`, `code`, then the x-amzn-errortype header, the
+ * SDK's order for AWS JSON 1.1 (restJson1 services such as Bedrock Runtime send the type in the header).
+ */
+export function errorTypeOf(text: string, headers: Headers): { code: string; message?: string } {
+    let body: Record<string, unknown> = {};
+    try {
+        const parsed: unknown = JSON.parse(text);
+        if (parsed !== null && typeof parsed === "object") body = parsed as Record<string, unknown>;
+    } catch {
+        // Not JSON (a proxy's page): named by the header, if any.
+    }
+    const codeKey = Object.keys(body).find((key) => key.toLowerCase() === "code");
+    const raw = body["__type"] ?? (codeKey === undefined ? undefined : body[codeKey]) ?? headers.get("x-amzn-errortype") ?? undefined;
+    const message = body["message"] ?? body["Message"];
+    return {
+        code: raw === undefined || raw === null ? "Unknown" : sanitize(String(raw)),
+        ...(typeof message === "string" ? { message } : {}),
+    };
+}
+
+/** As the SDK's sanitizeErrorCode: `a,b` → a, `Type:http://…` → Type, `namespace#Type` → Type. */
+function sanitize(value: string): string {
+    let code = value.split(",")[0]!.split(":")[0]!;
+    if (code.includes("#")) code = code.split("#")[1]!;
+    return code;
+}

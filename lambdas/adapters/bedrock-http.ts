@@ -7,27 +7,12 @@
  * `POST /model/<modelId>/converse` — the model id, inference profile id or ARN URI-encoded as one path segment, as the
  * SDK sends it — with the request's other members as JSON, signed for the service `bedrock`. The endpoint is
  * AWS_ENDPOINT_URL_BEDROCK_RUNTIME, else AWS_ENDPOINT_URL, else `https://bedrock-runtime.<region>.amazonaws.com`.
- * An error answer becomes a BedrockError named by its error type (the x-amzn-errortype header or the body's type, as
- * secrets-http.ts reads them): ThrottlingException, ValidationException, AccessDeniedException, …. Retried as
+ * An error answer becomes an AwsServiceError named by its error type (the x-amzn-errortype header or the body's
+ * type, read as aws-http.ts' errorTypeOf reads them): ThrottlingException, ValidationException, AccessDeniedException, …. Retried as
  * aws-http.ts says, and also ThrottlingException and ModelNotReadyException answered with a 4xx (the SDK retries both).
  */
-import { AwsHttp, type AwsHttpOptions, awsEnvironment, uriEncode } from "./aws-http";
+import { AwsHttp, type AwsHttpOptions, awsEnvironment, errorTypeOf, jsonServiceError, uriEncode } from "./aws-http";
 import type { ConverseRequest, ConverseResponse } from "./bedrock-scorer";
-import { errorTypeOf } from "./secrets-http";
-
-/** A Bedrock Runtime error answer: `name` is its error type. */
-export class BedrockError extends Error {
-    constructor(
-        readonly operation: string,
-        readonly statusCode: number,
-        readonly code: string,
-        readonly awsMessage: string | undefined,
-        readonly requestId?: string,
-    ) {
-        super(`Bedrock Runtime ${operation} failed: HTTP ${statusCode} ${code}${awsMessage ? `: ${awsMessage}` : ""}`);
-        this.name = code;
-    }
-}
 
 const RETRYABLE_CODES = new Set(["ThrottlingException", "ModelNotReadyException"]);
 
@@ -56,8 +41,7 @@ export class BedrockRuntimeHttp {
         });
         const text = await response.text().catch(() => "");
         if (response.status < 200 || response.status >= 300) {
-            const { code, message } = errorTypeOf(text, response.headers);
-            throw new BedrockError("Converse", response.status, code, message, response.headers.get("x-amzn-requestid") ?? undefined);
+            throw jsonServiceError("Bedrock Runtime", "Converse", response, text);
         }
         try {
             return JSON.parse(text) as ConverseResponse;

@@ -4,28 +4,14 @@
  *
  * `POST /` with `Content-Type: application/x-amz-json-1.1`, `X-Amz-Target: secretsmanager.GetSecretValue` and
  * `{"SecretId": …}`, signed for the service `secretsmanager`; the endpoint is AWS_ENDPOINT_URL_SECRETS_MANAGER, else
- * AWS_ENDPOINT_URL, else `https://secretsmanager.<region>.amazonaws.com`. An error answer becomes a SecretsManagerError
- * named by the error type, as the SDK names its exceptions: `__type` (else a `code` field, else the x-amzn-errortype
+ * AWS_ENDPOINT_URL, else `https://secretsmanager.<region>.amazonaws.com`. An error answer becomes an AwsServiceError
+ * (aws-http.ts) named by the error type, as the SDK names its exceptions: `__type` (else a `code` field, else the x-amzn-errortype
  * header) without a `namespace#` prefix or `:`-suffix, e.g. ResourceNotFoundException, AccessDeniedException; "Unknown"
  * when the answer names none. Retried as aws-http.ts says, and also 400 answers whose type is one of the SDK's throttling
  * or transient error codes.
  */
-import { AwsHttp, type AwsHttpOptions, awsEnvironment } from "./aws-http";
+import { AwsHttp, type AwsHttpOptions, awsEnvironment, errorTypeOf, jsonServiceError } from "./aws-http";
 import type { SecretSource } from "./secrets";
-
-/** A Secrets Manager error answer: `name` is its error type. The message never carries a secret's value. */
-export class SecretsManagerError extends Error {
-    constructor(
-        readonly operation: string,
-        readonly statusCode: number,
-        readonly code: string,
-        readonly awsMessage: string | undefined,
-        readonly requestId?: string,
-    ) {
-        super(`Secrets Manager ${operation} failed: HTTP ${statusCode} ${code}${awsMessage ? `: ${awsMessage}` : ""}`);
-        this.name = code;
-    }
-}
 
 /** The SDK's throttling and transient error codes (@smithy/service-error-classification) that can come as a 400 answer. */
 const RETRYABLE_CODES = new Set([
@@ -39,31 +25,6 @@ const RETRYABLE_CODES = new Set([
     "RequestTimeout",
     "RequestTimeoutException",
 ]);
-
-/** The error type of a JSON 1.1 error answer, as the SDK reads it (`__type`, `code`, then the header), and its message. */
-export function errorTypeOf(text: string, headers: Headers): { code: string; message?: string } {
-    let body: Record<string, unknown> = {};
-    try {
-        const parsed: unknown = JSON.parse(text);
-        if (parsed !== null && typeof parsed === "object") body = parsed as Record<string, unknown>;
-    } catch {
-        // Not JSON (a proxy's page): named by the header, if any.
-    }
-    const codeKey = Object.keys(body).find((key) => key.toLowerCase() === "code");
-    const raw = body["__type"] ?? (codeKey === undefined ? undefined : body[codeKey]) ?? headers.get("x-amzn-errortype") ?? undefined;
-    const message = body["message"] ?? body["Message"];
-    return {
-        code: raw === undefined || raw === null ? "Unknown" : sanitize(String(raw)),
-        ...(typeof message === "string" ? { message } : {}),
-    };
-}
-
-/** As the SDK's sanitizeErrorCode: `a,b` → a, `Type:http://…` → Type, `namespace#Type` → Type. */
-function sanitize(value: string): string {
-    let code = value.split(",")[0]!.split(":")[0]!;
-    if (code.includes("#")) code = code.split("#")[1]!;
-    return code;
-}
 
 interface GetSecretValueOutput {
     Name?: string;
@@ -97,14 +58,7 @@ export class SecretsManagerHttp implements SecretSource {
         });
         const text = await response.text().catch(() => "");
         if (response.status < 200 || response.status >= 300) {
-            const { code, message } = errorTypeOf(text, response.headers);
-            throw new SecretsManagerError(
-                "GetSecretValue",
-                response.status,
-                code,
-                message,
-                response.headers.get("x-amzn-requestid") ?? undefined,
-            );
+            throw jsonServiceError("Secrets Manager", "GetSecretValue", response, text);
         }
         let output: GetSecretValueOutput;
         try {

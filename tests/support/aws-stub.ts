@@ -9,7 +9,9 @@ export interface RecordedRequest {
     method: string;
     url: string;
     headers: IncomingMessage["headers"];
-    body: string;
+    body: Buffer;
+    /** The body as UTF-8 text. */
+    text: string;
 }
 
 export async function stubAwsService(
@@ -20,7 +22,8 @@ export async function stubAwsService(
         const chunks: Buffer[] = [];
         req.on("data", (chunk: Buffer) => chunks.push(chunk));
         req.on("end", () => {
-            const recorded = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+            const body = Buffer.concat(chunks);
+            const recorded = { method: req.method!, url: req.url!, headers: req.headers, body, text: body.toString("utf8") };
             requests.push(recorded);
             respond(recorded, res);
         });

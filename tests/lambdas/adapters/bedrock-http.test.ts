@@ -2,8 +2,8 @@ import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-r
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { expect } from "chai";
-import { NodeSha256 } from "../../../lambdas/adapters/aws-http";
-import { BedrockError, BedrockRuntimeHttp } from "../../../lambdas/adapters/bedrock-http";
+import { AwsServiceError, NodeSha256 } from "../../../lambdas/adapters/aws-http";
+import { BedrockRuntimeHttp } from "../../../lambdas/adapters/bedrock-http";
 import type { ConverseRequest } from "../../../lambdas/adapters/bedrock-scorer";
 import { jsonAnswer, type RecordedRequest, stubAwsService } from "../../support/aws-stub";
 import { rejectionOf } from "./fixtures";
@@ -55,7 +55,7 @@ describe("BedrockRuntimeHttp", function () {
                 // The model id is one encoded path segment (":" and "/" of an ARN included), the rest of the input the JSON body.
                 expect(mine.url).to.equal(`/model/${encodeURIComponent(modelId)}/converse`);
                 expect([mine.method, mine.url]).to.deep.equal([theirs.method, theirs.url]);
-                expect(JSON.parse(mine.body)).to.deep.equal(JSON.parse(theirs.body));
+                expect(JSON.parse(mine.text)).to.deep.equal(JSON.parse(theirs.text));
                 expect(mine.headers["content-type"]).to.equal(theirs.headers["content-type"]);
                 const scope = (recorded: RecordedRequest) =>
                     /Credential=([^,]+)/.exec(String(recorded.headers["authorization"]))![1]!.split("/").slice(2);
@@ -85,7 +85,7 @@ describe("BedrockRuntimeHttp", function () {
                         path: mine.url,
                         query: {},
                         headers: Object.fromEntries(signedHeaders.map((name) => [name, String(mine.headers[name])])),
-                        body: mine.body,
+                        body: mine.text,
                     },
                     { signingDate: signingDateOf(mine) },
                 );
@@ -113,7 +113,7 @@ describe("BedrockRuntimeHttp", function () {
         try {
             const client = new BedrockRuntimeHttp({ region: REGION, endpoint, credentials: CREDENTIALS, retries: 2 });
             const error = await rejectionOf(client.converse(request("no-such-model")));
-            expect(error).to.be.instanceOf(BedrockError);
+            expect(error).to.be.instanceOf(AwsServiceError);
             expect(error.name).to.equal("ValidationException");
             expect(error.message).to.equal(
                 "Bedrock Runtime Converse failed: HTTP 400 ValidationException: The provided model identifier is invalid.",

@@ -1,12 +1,12 @@
 import { createHash, createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { expect } from "chai";
 import { encodeKey, objectUrl, S3Error, S3Http } from "../../../lambdas/adapters/s3-http";
 import { S3ObjectEraser } from "../../../lambdas/adapters/s3-object-eraser";
 import { S3RawStore } from "../../../lambdas/adapters/s3-raw-store";
+import { stubAwsService } from "../../support/aws-stub";
 import { LOCAL_REGION, startLocalAws } from "../../support/localAws";
 import { rejectionOf, uniqueName } from "./fixtures";
 
@@ -20,31 +20,6 @@ const AWKWARD_KEYS = [
     'xml/<tag> & "quote".json',
     "percent/100%25 %.json",
 ];
-
-interface Recorded {
-    method: string;
-    url: string;
-    headers: IncomingMessage["headers"];
-    body: Buffer;
-}
-
-/** A loopback HTTP server answering with `respond`, recording every request (S3 behaviour fauxqs lacks). */
-async function stubS3(
-    respond: (request: Recorded, res: ServerResponse) => void,
-): Promise<{ endpoint: string; requests: Recorded[]; server: Server }> {
-    const requests: Recorded[] = [];
-    const server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => {
-            const recorded = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) };
-            requests.push(recorded);
-            respond(recorded, res);
-        });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
-}
 
 function xmlAnswer(res: ServerResponse, status: number, xml: string): void {
     res.writeHead(status, { "content-type": "application/xml", "x-amz-request-id": "REQ123" });
@@ -97,7 +72,7 @@ describe("S3Http", function () {
         });
 
         it("reads region, endpoint and credentials from the Lambda environment, and says which are missing", async function () {
-            const { endpoint, requests, server } = await stubS3((_request, res) => xmlAnswer(res, 200, "<ok/>"));
+            const { endpoint, requests, server } = await stubAwsService((_request, res) => xmlAnswer(res, 200, "<ok/>"));
             try {
                 const env = {
                     AWS_REGION: "eu-west-1",
@@ -209,7 +184,7 @@ describe("S3Http", function () {
 
     describe("against a recorded S3 (behaviour fauxqs lacks)", function () {
         it("sends If-None-Match and turns S3's 412 into a PreconditionFailed error; S3ObjectEraser refuses to overwrite", async function () {
-            const { endpoint, requests, server } = await stubS3((_request, res) =>
+            const { endpoint, requests, server } = await stubAwsService((_request, res) =>
                 xmlAnswer(
                     res,
                     412,
@@ -236,7 +211,7 @@ describe("S3Http", function () {
 
         it("names errors by S3's Code, by the status when the body is not S3's XML, and retries 5xx and dropped connections", async function () {
             let calls = 0;
-            const { endpoint, server } = await stubS3((request, res) => {
+            const { endpoint, server } = await stubAwsService((request, res) => {
                 calls++;
                 if (request.url.startsWith("/b/denied")) {
                     xmlAnswer(res, 403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>");
@@ -268,7 +243,7 @@ describe("S3Http", function () {
         });
 
         it("signs requests as the SDK's SigV4 signer does, for awkward keys and queries", async function () {
-            const { endpoint, requests, server } = await stubS3((request, res) =>
+            const { endpoint, requests, server } = await stubAwsService((request, res) =>
                 request.url.includes("?versions")
                     ? xmlAnswer(res, 200, "<ListVersionsResult><IsTruncated>false</IsTruncated></ListVersionsResult>")
                     : res.writeHead(200).end(),
@@ -331,7 +306,7 @@ describe("S3Http", function () {
                 `<ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>raw</Name><IsTruncated>false</IsTruncated>
                   <Version><Key>a.json</Key><VersionId>v3</VersionId></Version><Version><Key>a.json.bak</Key><VersionId>x1</VersionId></Version></ListVersionsResult>`,
             ];
-            const { endpoint, requests, server } = await stubS3((request, res) => {
+            const { endpoint, requests, server } = await stubAwsService((request, res) => {
                 if (request.method === "GET") return xmlAnswer(res, 200, pages.shift()!);
                 xmlAnswer(
                     res,
@@ -361,7 +336,7 @@ describe("S3Http", function () {
         });
 
         it("escapes keys in the DeleteObjects body", async function () {
-            const { endpoint, requests, server } = await stubS3((_request, res) => xmlAnswer(res, 200, "<DeleteResult/>"));
+            const { endpoint, requests, server } = await stubAwsService((_request, res) => xmlAnswer(res, 200, "<DeleteResult/>"));
             try {
                 const s3 = new S3Http({ region: LOCAL_REGION, endpoint, credentials: CREDENTIALS });
                 expect(await s3.deleteObjects("raw", [{ key: `a<&>"'\nb.json` }])).to.deep.equal([]);

@@ -2,9 +2,9 @@ import type { ServerResponse } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { expect } from "chai";
 import * as z from "zod";
-import { NodeSha256 } from "../../../lambdas/adapters/aws-http";
+import { AwsServiceError, NodeSha256 } from "../../../lambdas/adapters/aws-http";
 import { SecretReader } from "../../../lambdas/adapters/secrets";
-import { SecretsManagerError, SecretsManagerHttp } from "../../../lambdas/adapters/secrets-http";
+import { SecretsManagerHttp } from "../../../lambdas/adapters/secrets-http";
 import { jsonAnswer as answer, type RecordedRequest as Recorded, stubAwsService as stubSecretsManager } from "../../support/aws-stub";
 import { rejectionOf } from "./fixtures";
 
@@ -22,7 +22,7 @@ function secretsManagerLike(secrets: Record<string, string | { binary: string }>
     return (request: Recorded, res: ServerResponse) => {
         if (request.headers["x-amz-target"] !== "secretsmanager.GetSecretValue")
             return jsonAnswer(res, 400, { __type: "InvalidRequestException", message: "bad target" });
-        const { SecretId } = JSON.parse(request.body) as { SecretId: string };
+        const { SecretId } = JSON.parse(request.text) as { SecretId: string };
         const secret = secrets[SecretId];
         if (secret === undefined)
             return jsonAnswer(res, 400, {
@@ -56,7 +56,7 @@ describe("SecretsManagerHttp", function () {
             expect([request.method, request.url]).to.deep.equal(["POST", "/"]);
             expect(request.headers["content-type"]).to.equal("application/x-amz-json-1.1");
             expect(request.headers["x-amz-target"]).to.equal("secretsmanager.GetSecretValue");
-            expect(JSON.parse(request.body)).to.deep.equal({ SecretId: ARN });
+            expect(JSON.parse(request.text)).to.deep.equal({ SecretId: ARN });
             expect(request.headers["x-amz-security-token"]).to.equal(CREDENTIALS.sessionToken);
             const authorization = String(request.headers["authorization"]);
             expect(authorization).to.match(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/secretsmanager\/aws4_request, /);
@@ -86,7 +86,7 @@ describe("SecretsManagerHttp", function () {
                     path: "/",
                     query: {},
                     headers: Object.fromEntries(signedHeaders.map((name) => [name, String(request.headers[name])])),
-                    body: request.body,
+                    body: request.text,
                 },
                 { signingDate },
             );
@@ -100,7 +100,7 @@ describe("SecretsManagerHttp", function () {
 
     it("names errors by their type without the namespace prefix; SecretReader reports the name only", async function () {
         const { endpoint, server } = await stubSecretsManager((request, res) => {
-            const { SecretId } = JSON.parse(request.body) as { SecretId: string };
+            const { SecretId } = JSON.parse(request.text) as { SecretId: string };
             if (SecretId === "denied")
                 return jsonAnswer(res, 400, {
                     __type: "AccessDeniedException:http://internal.amazon.com/coral/",
@@ -111,12 +111,12 @@ describe("SecretsManagerHttp", function () {
         try {
             const client = new SecretsManagerHttp({ region: REGION, endpoint, credentials: CREDENTIALS });
             const missing = await rejectionOf(client.getSecretString("prod/missing"));
-            expect(missing).to.be.instanceOf(SecretsManagerError);
+            expect(missing).to.be.instanceOf(AwsServiceError);
             expect([missing.name, missing.message]).to.deep.equal([
                 "ResourceNotFoundException",
                 "Secrets Manager GetSecretValue failed: HTTP 400 ResourceNotFoundException: Secrets Manager can't find the specified secret.",
             ]);
-            expect((missing as SecretsManagerError).requestId).to.equal("REQ-1");
+            expect((missing as AwsServiceError).requestId).to.equal("REQ-1");
             const denied = await rejectionOf(client.getSecretString("denied"));
             expect(denied.name).to.equal("AccessDeniedException");
 
