@@ -196,9 +196,8 @@ export class S3Core {
         });
         if (response.status >= 200 && response.status < 300) return response;
         const text = await response.text().catch(() => "");
-        const xml = text ? readXml(text) : undefined;
         throw errorOf(
-            xml?.ok && xml.root.name === "Error" ? xml.root : undefined,
+            s3ErrorFields(text),
             request.operation,
             request.bucket,
             request.key,
@@ -208,17 +207,47 @@ export class S3Core {
     }
 }
 
+/**
+ * Code, Message and RequestId of S3's error document (`<Error><Code>…</Code><Message>…</Message>…</Error>`), read
+ * without the XML parser, so that the bundles that only put objects do not carry it (~14.5 KB): S3 writes these as
+ * plain text elements, escaped only with XML's predefined and numeric references, which are decoded here. Any other
+ * text (an empty HEAD answer, a proxy's HTML page) gives no fields, and the error is named by its HTTP status.
+ */
+export function s3ErrorFields(text: string): { code?: string; message?: string; requestId?: string } {
+    if (!/^\s*(?:<\?xml[^>]*\?>\s*)?<Error>/.test(text)) return {};
+    const field = (name: string): string | undefined => {
+        const value = new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1];
+        return value ? decodeXmlText(value) : undefined;
+    };
+    const code = field("Code");
+    const message = field("Message");
+    const requestId = field("RequestId");
+    return { ...(code ? { code } : {}), ...(message ? { message } : {}), ...(requestId ? { requestId } : {}) };
+}
+
+const PREDEFINED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+function decodeXmlText(text: string): string {
+    return text.replace(
+        /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g,
+        (reference, hex?: string, decimal?: string, name?: string) => {
+            if (name) return PREDEFINED_ENTITIES[name]!;
+            const codePoint = hex ? parseInt(hex, 16) : Number(decimal);
+            return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : reference;
+        },
+    );
+}
+
 function errorOf(
-    error: XmlElement | undefined,
+    fields: { code?: string; message?: string; requestId?: string },
     operation: string,
     bucket: string,
     key: string | undefined,
     status: number,
     requestId?: string,
 ): S3Error {
-    const code = (error && childText(error, "Code")) || STATUS_CODES[status] || `Http${status}`;
-    const message = (error && childText(error, "Message")) || undefined;
-    return new S3Error(operation, bucket, key, status, code, message, (error && childText(error, "RequestId")) || requestId);
+    const code = fields.code || STATUS_CODES[status] || `Http${status}`;
+    return new S3Error(operation, bucket, key, status, code, fields.message, fields.requestId || requestId);
 }
 
 /** The root element of a 200 answer's XML, which must be `rootName`. */
@@ -226,7 +255,7 @@ async function readResult(response: Response, operation: string, bucket: string,
     const text = await response.text();
     const xml = readXml(text);
     if (!xml.ok) throw new Error(`S3 ${operation} ${target(bucket, undefined)}: unreadable XML answer: ${xml.error.message}`);
-    if (xml.root.name === "Error") throw errorOf(xml.root, operation, bucket, undefined, response.status);
+    if (xml.root.name === "Error") throw errorOf(s3ErrorFields(text), operation, bucket, undefined, response.status);
     if (xml.root.name !== rootName)
         throw new Error(`S3 ${operation} ${target(bucket, undefined)}: expected ${rootName}, got ${xml.root.name}`);
     return xml.root;

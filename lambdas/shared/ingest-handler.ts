@@ -9,7 +9,7 @@ import { S3RawStore } from "../adapters/s3-raw-store";
 import { SecretReader } from "../adapters/secrets";
 import { SqsPublisher } from "../adapters/sqs-publisher";
 import { cachedLoader, CONFIG_CACHE_TTL_MS } from "../app/cache";
-import { createIngestService, type IngestSummary } from "../app/ingest";
+import { createIngestService } from "../app/ingest";
 import { buildEntityIndex } from "../domain/matching";
 import { createHttpClient } from "../sources/http";
 import { sourcesConfigSchema, type ChannelSources, type SourceSecrets, type SourcesConfig } from "../sources/config";
@@ -17,7 +17,7 @@ import type { SourceConnector } from "../sources/connector";
 import { handleTriggers } from "./dispatch";
 import { baseEnv, envVars, loadEnv, type EnvSource } from "./env";
 import { ConfigurationError } from "./errors";
-import { createHttpHandler, httpEnv, type RouteTable } from "./http";
+import type { IngestRouteWiring } from "./ingest-route";
 import { loggerFromEnv, type Logger } from "./logger";
 import { powertoolsMetrics } from "./metrics";
 import { invocationMetrics } from "./invocation-metrics";
@@ -25,10 +25,9 @@ import { createScheduleHandler, taskIdOf, type ScheduledTasks } from "./schedule
 
 /**
  * The composition of the three ingest functions (handlers/ingest-*.ts): environment → adapters → app/ingest → triggers.
- * Built once per container; the schedule reads the channel's sources, the REST route (social, news) ingests posted items.
+ * Built once per container; the schedule reads the channel's sources, the REST route (social, news: ingest-route.ts)
+ * ingests posted items.
  */
-
-type IngestRoute = "POST /ingest/social" | "POST /ingest/news";
 
 /**
  * The provider secret of ingest-social (PROVIDER_SECRET_ARN, secret "social-api"): Reddit's app credentials at the top level
@@ -60,7 +59,7 @@ function ingestEnvShape() {
 }
 
 /** Both parts of the environment at once, so that one error lists every problem. */
-function loadIngestEnv(route: IngestRoute | undefined, source: EnvSource) {
+function loadIngestEnv(rest: IngestRouteWiring | undefined, source: EnvSource) {
     const problems: string[] = [];
     const attempt = <T>(load: () => T): T | undefined => {
         try {
@@ -72,7 +71,7 @@ function loadIngestEnv(route: IngestRoute | undefined, source: EnvSource) {
         }
     };
     const env = attempt(() => loadEnv(ingestEnvShape(), source));
-    const http = route === undefined ? undefined : attempt(() => loadEnv(httpEnv([route]), source));
+    const http = rest === undefined ? undefined : attempt(() => rest.loadEnv(source));
     if (env !== undefined && env.SOURCES_CONFIG.social.reddit !== undefined && env.PROVIDER_SECRET_ARN === undefined) {
         problems.push("PROVIDER_SECRET_ARN: is required when SOURCES_CONFIG configures social.reddit (its client credentials)");
     }
@@ -112,24 +111,13 @@ export function connectorSource(
     };
 }
 
-/** What POST /ingest/* answers: counts and keys, no item contents. */
-export function ingestReply(summary: IngestSummary) {
-    return {
-        items: summary.items,
-        created: summary.created,
-        duplicates: summary.duplicates,
-        unmatched: summary.unmatched,
-        rejected: summary.rejected,
-        signalKeys: summary.createdKeys,
-        rawObjectKey: summary.rawKeys[0],
-        rejectionObjectKeys: summary.rejectionKeys,
-    };
-}
-
-/** `sources` is the handler's own channel builder, so that its bundle carries only that channel's connectors. */
-export function createIngestHandler(sources: ChannelSources, route: IngestRoute | undefined, source: EnvSource = process.env) {
+/**
+ * `sources` is the handler's own channel builder, so that its bundle carries only that channel's connectors; `rest` the
+ * REST route it serves (shared/ingest-route.ts), if any.
+ */
+export function createIngestHandler(sources: ChannelSources, rest: IngestRouteWiring | undefined, source: EnvSource = process.env) {
     const channel = sources.channel;
-    const { env, http } = loadIngestEnv(route, source);
+    const { env, http } = loadIngestEnv(rest, source);
     const logger = loggerFromEnv(env);
     const metrics = invocationMetrics(powertoolsMetrics(env.POWERTOOLS_SERVICE_NAME));
     const documents = dynamoDocumentClient();
@@ -166,22 +154,8 @@ export function createIngestHandler(sources: ChannelSources, route: IngestRoute 
         });
     }
 
-    const routes: RouteTable = {};
-    if (route !== undefined) {
-        const postedChannel = route === "POST /ingest/social" ? "social" : "news";
-        routes[route] = async ({ body, event, caller, correlationId, logger: requestLogger }) => {
-            const raw = event.isBase64Encoded ? Buffer.from(event.body ?? "", "base64").toString("utf8") : (event.body ?? "");
-            const summary = await service.ingestPosted(
-                postedChannel,
-                { body: raw, items: body.items, ...(caller.sub === undefined ? {} : { submittedBy: caller.sub }) },
-                { correlationId, logger: requestLogger },
-            );
-            return { data: ingestReply(summary) };
-        };
-    }
-
     const triggers = handleTriggers({
-        ...(http === undefined ? {} : { http: createHttpHandler(routes, http, logger) }),
+        ...(rest === undefined || http === undefined ? {} : { http: rest.handler(service, http, logger) }),
         schedule: (event, context) => {
             // Built per invocation: the task needs this invocation's deadline and request id.
             const tasks: ScheduledTasks = {};

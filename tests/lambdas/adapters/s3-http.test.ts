@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { expect } from "chai";
-import { encodeKey, objectUrl, S3Error, S3Http } from "../../../lambdas/adapters/s3-http";
+import { encodeKey, objectUrl, s3ErrorFields, S3Error, S3Http } from "../../../lambdas/adapters/s3-http";
 import { S3ObjectEraser } from "../../../lambdas/adapters/s3-object-eraser";
 import { S3RawStore } from "../../../lambdas/adapters/s3-raw-store";
 import { stubAwsService } from "../../support/aws-stub";
@@ -97,6 +97,25 @@ describe("S3Http", function () {
             } finally {
                 server.close();
             }
+        });
+    });
+
+    describe("error documents", function () {
+        it("reads Code, Message and RequestId of S3's <Error>, decoding XML's references", () => {
+            const xml =
+                '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>User &apos;a&apos; &amp; role &lt;r&gt; &#x2014; denied &#8364;</Message><RequestId>R1</RequestId><HostId>h</HostId></Error>';
+            expect(s3ErrorFields(xml)).to.deep.equal({
+                code: "AccessDenied",
+                message: "User 'a' & role <r> \u2014 denied \u20ac",
+                requestId: "R1",
+            });
+        });
+
+        it("gives no fields for anything that is not S3's error document", () => {
+            for (const text of ["", "<html><body>Bad gateway</body></html>", "<ErrorDocument><Code>X</Code></ErrorDocument>", "Code: X"])
+                expect(s3ErrorFields(text), text).to.deep.equal({});
+            // An out-of-range character reference stays as written.
+            expect(s3ErrorFields("<Error><Message>a &#x110000; b</Message></Error>").message).to.equal("a &#x110000; b");
         });
     });
 

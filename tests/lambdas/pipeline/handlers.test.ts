@@ -9,6 +9,7 @@ import { candidateFusedMessageSchema, signalsIngestedMessageSchema, signalsScore
 import { apiRoutes } from "../../../lambdas/shared/api-schemas";
 import { createFuseHandler } from "../../../lambdas/shared/fuse-handler";
 import { createIngestHandler } from "../../../lambdas/shared/ingest-handler";
+import { ingestRoute } from "../../../lambdas/shared/ingest-route";
 import { newsSources, regulatorySources, socialSources } from "../../../lambdas/sources/registry";
 import { createScoreHandler } from "../../../lambdas/shared/score-handler";
 import { bedrockScorer } from "../../../lambdas/adapters/bedrock-scorer";
@@ -133,12 +134,12 @@ describe("signal-half handlers on the local servers (ingest-social, ingest-news,
             PSEUDONYM_SECRET_ARN,
         };
         const ingestEnv = { ...baseEnv, RAW_DATA_BUCKET: buckets.raw, NEXT_QUEUE_URL: queueUrlOf(names.ingested) };
-        handlers.ingestSocial = createIngestHandler(socialSources, "POST /ingest/social", {
+        handlers.ingestSocial = createIngestHandler(socialSources, ingestRoute("POST /ingest/social"), {
             ...ingestEnv,
             POWERTOOLS_SERVICE_NAME: "ingest-social",
             SOURCES_CONFIG: JSON.stringify({ social: { bluesky: { queries: ["MSFT"], appViewUrl: sourcesBase } } }),
         });
-        handlers.ingestNews = createIngestHandler(newsSources, "POST /ingest/news", {
+        handlers.ingestNews = createIngestHandler(newsSources, ingestRoute("POST /ingest/news"), {
             ...ingestEnv,
             POWERTOOLS_SERVICE_NAME: "ingest-news",
             SOURCES_CONFIG: JSON.stringify({
@@ -437,7 +438,7 @@ describe("signal-half handlers on the local servers (ingest-social, ingest-news,
     it("refuses to start with a bad environment, naming every problem", async function () {
         const ingestError = (() => {
             try {
-                createIngestHandler(socialSources, "POST /ingest/social", {
+                createIngestHandler(socialSources, ingestRoute("POST /ingest/social"), {
                     ...baseEnv,
                     POWERTOOLS_SERVICE_NAME: "x",
                     RAW_DATA_BUCKET: "Not_A_Bucket",
