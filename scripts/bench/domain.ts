@@ -25,8 +25,8 @@ const SIGNAL_COUNT = 200_000;
 const WARM_UP_COUNT = 20_000;
 const FUSION_WINDOW_SIZE = 100;
 
-/** Mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
+/** Mulberry32: small, fast, deterministic (the pipeline bench builds its posts with it too). */
+export function prng(seed: number): () => number {
     let state = seed >>> 0;
     return () => {
         state = (state + 0x6d2b79f5) >>> 0;

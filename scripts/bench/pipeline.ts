@@ -28,12 +28,21 @@ import { mapBounded } from "../../lambdas/adapters/batching";
 import { DynamoSignalRepository } from "../../lambdas/adapters/dynamo-signal-repository";
 import type { SignalScore, TrackedEntity } from "../../lambdas/domain/signals";
 import { apiRoutes } from "../../lambdas/shared/api-schemas";
+import { prng } from "./domain";
 import { createFuseHandler } from "../../lambdas/shared/fuse-handler";
 import { createIngestHandler } from "../../lambdas/shared/ingest-handler";
 import { socialSources } from "../../lambdas/sources/social-sources";
 import { createScoreHandler } from "../../lambdas/shared/score-handler";
 import { makeSignal } from "../../tests/lambdas/adapters/fixtures";
-import { PSEUDONYM_KEY, secretsServer, seedAgents, seedEntities, sourceServer, sqsEventOf } from "../../tests/lambdas/pipeline/support";
+import {
+    localAwsVariables,
+    PSEUDONYM_KEY,
+    secretsServer,
+    seedAgents,
+    seedEntities,
+    sourceServer,
+    sqsEventOf,
+} from "../../tests/lambdas/pipeline/support";
 import { startLocalAws, type LocalAws } from "../../tests/support/localAws";
 
 export interface StageResult {
@@ -125,18 +134,6 @@ const BODIES = [
     "{T} slightly weaker on profit taking, still looks resilient",
     "why is nobody talking about {T} lately",
 ];
-
-/** Mulberry32, as in domain.ts: the same posts on every run. */
-function prng(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-}
 
 function base32(value: number, length: number): string {
     const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
@@ -392,15 +389,7 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
             for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
             Object.assign(process.env, savedEnv);
         });
-        Object.assign(process.env, {
-            AWS_REGION: "eu-central-1",
-            AWS_ACCESS_KEY_ID: "local",
-            AWS_SECRET_ACCESS_KEY: "local",
-            AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
-            AWS_ENDPOINT_URL_SQS: aws.fauxqsEndpoint,
-            AWS_ENDPOINT_URL_S3: `http://s3.localhost:${new URL(aws.fauxqsEndpoint).port}`,
-            AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.base,
-        });
+        Object.assign(process.env, localAwsVariables(aws, secrets.base));
 
         const baseEnv = {
             ENVIRONMENT: "dev",

@@ -12,6 +12,7 @@ import { fixtureText } from "../sources/support";
 import {
     getObject,
     listKeys,
+    localAwsVariables,
     PSEUDONYM_KEY,
     receiveAll,
     scanAll,
@@ -71,17 +72,10 @@ describe("bundled handlers on the local servers (ingest-news → score)", functi
         const { interceptLocalhostDns } = await import("fauxqs");
         restoreDns = interceptLocalhostDns();
 
-        const fauxqsPort = new URL(aws.fauxqsEndpoint).port;
         // What Lambda gives a function: region and the execution role's credentials as variables, nothing else.
         const lambdaEnv = {
-            AWS_REGION: "eu-central-1",
-            AWS_ACCESS_KEY_ID: "local",
-            AWS_SECRET_ACCESS_KEY: "local",
+            ...localAwsVariables(aws, secrets.base),
             AWS_SESSION_TOKEN: "local-session",
-            AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
-            AWS_ENDPOINT_URL_SQS: aws.fauxqsEndpoint,
-            AWS_ENDPOINT_URL_S3: `http://s3.localhost:${fauxqsPort}`,
-            AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.base,
             ENVIRONMENT: "dev",
             LOG_LEVEL: "INFO",
             SERVICE_VERSION: "1.0.0-test",

@@ -21,6 +21,7 @@ import { bodyOf, restEvent } from "../support";
 import {
     getObject,
     listKeys,
+    localAwsVariables,
     PSEUDONYM_KEY,
     receiveAll,
     scanAll,
@@ -111,16 +112,7 @@ describe("signal-half handlers on the local servers (ingest-social, ingest-news,
         // fauxqs serves S3 virtual-hosted style on <bucket>.s3.localhost: resolve *.localhost to 127.0.0.1 meanwhile.
         const { interceptLocalhostDns } = await import("fauxqs");
         restoreDns = interceptLocalhostDns();
-        const fauxqsPort = new URL(aws.fauxqsEndpoint).port;
-        Object.assign(process.env, {
-            AWS_REGION: "eu-central-1",
-            AWS_ACCESS_KEY_ID: "local",
-            AWS_SECRET_ACCESS_KEY: "local",
-            AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
-            AWS_ENDPOINT_URL_SQS: aws.fauxqsEndpoint,
-            AWS_ENDPOINT_URL_S3: `http://s3.localhost:${fauxqsPort}`,
-            AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.base,
-        });
+        Object.assign(process.env, localAwsVariables(aws, secrets.base));
 
         baseEnv = {
             ENVIRONMENT: "dev",

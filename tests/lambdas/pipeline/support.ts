@@ -10,6 +10,7 @@ import type { TrackedEntity } from "../../../lambdas/domain/signals";
 import { DynamoAgentConfigRepository } from "../../../lambdas/adapters/dynamo-agent-config-repository";
 import { DynamoEntityRepository } from "../../../lambdas/adapters/dynamo-entity-repository";
 import type { Logger } from "../../../lambdas/shared/logger";
+import type { LocalAws } from "../../support/localAws";
 import { capturingOutput } from "../../support/output";
 import { recordingLogger } from "../../support/recording-logger";
 
@@ -90,6 +91,23 @@ export async function sourceServer(routes: Record<string, Route>) {
  * A Secrets Manager endpoint (JSON 1.1 protocol, GetSecretValue only) on 127.0.0.1 — neither DynamoDB Local nor fauxqs
  * serves Secrets Manager. Counts the reads, so that a test can see the cache at work.
  */
+/**
+ * What Lambda gives a function for the AWS SDK and the REST adapters — region and the role's credentials as
+ * variables — pointed at the local servers: DynamoDB Local, fauxqs for SQS and S3 (virtual-hosted on
+ * <bucket>.s3.localhost, with fauxqs' interceptLocalhostDns), and a Secrets Manager stand-in at `secretsBase`.
+ */
+export function localAwsVariables(aws: LocalAws, secretsBase: string): Record<string, string> {
+    return {
+        AWS_REGION: "eu-central-1",
+        AWS_ACCESS_KEY_ID: "local",
+        AWS_SECRET_ACCESS_KEY: "local",
+        AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
+        AWS_ENDPOINT_URL_SQS: aws.fauxqsEndpoint,
+        AWS_ENDPOINT_URL_S3: `http://s3.localhost:${new URL(aws.fauxqsEndpoint).port}`,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsBase,
+    };
+}
+
 export async function secretsServer(secrets: Record<string, string>) {
     const reads: string[] = [];
     const server = await sourceServer({
